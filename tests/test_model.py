@@ -58,3 +58,37 @@ def test_cached_steps_match_full_recompute():
             logits, keys, values = model(ids[:, position : position + 1], keys, values)
             rest.append(logits)
     assert torch.allclose(torch.cat([first, *rest], dim=1), full, atol=1e-5)
+
+
+def test_lm_head_is_the_embedding():
+    model = small_model()
+    ids = torch.randint(5, 300, (1, 8))
+    with torch.no_grad():
+        before, _, _ = model(ids)
+        model.embed.weight[200] += 1.0  # a row no input uses: only the head can see the change
+        after, _, _ = model(ids)
+    assert not torch.allclose(before[..., 200], after[..., 200])
+    assert torch.allclose(before[..., :200], after[..., :200])
+
+
+def test_rope_scores_depend_only_on_relative_position():
+    from trainer.model import apply_rope, rope_tables
+
+    config = ModelConfig(hidden=64, n_head=2)
+    cos, sin = rope_tables(config)
+    torch.manual_seed(1)
+    q, k = torch.randn(config.head_dim), torch.randn(config.head_dim)
+
+    def score(m, n):
+        rq = apply_rope(q.view(1, 1, 1, -1), cos[m : m + 1], sin[m : m + 1])
+        rk = apply_rope(k.view(1, 1, 1, -1), cos[n : n + 1], sin[n : n + 1])
+        return float((rq * rk).sum())
+
+    assert score(10, 3) == pytest.approx(score(50, 43), abs=1e-4)
+    assert score(10, 3) == pytest.approx(score(7, 0), abs=1e-4)
+    assert score(10, 3) != pytest.approx(score(10, 4), abs=1e-4)
+
+
+def test_every_preset_has_its_pinned_parameter_count():
+    counts = {name: GlubModel(preset(name)).num_parameters() for name in PRESETS}
+    assert counts == {"glub36m": 36_055_680, "pet": 4_524_288, "tiny": 428_352}

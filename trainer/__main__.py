@@ -27,14 +27,50 @@ def cmd_tokenizer(args: argparse.Namespace) -> None:
 def cmd_train(args: argparse.Namespace) -> None:
     from trainer.train import TrainSettings, train
 
-    if args.out.exists() and any(args.out.iterdir()):
-        raise ValueError(f"output folder {args.out} is not empty; choose another")
-    settings = TrainSettings(
-        preset=args.preset, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-        seed=args.seed, device=args.device, max_samples=args.max_samples,
-    )
-    result = train(args.data, args.tokenizer, args.out, settings)
+    if args.resume:
+        result = train(None, None, args.out, resume=True)
+    else:
+        if args.out.exists() and any(args.out.iterdir()):
+            raise ValueError(f"output folder {args.out} is not empty; use --resume or choose another")
+        settings = TrainSettings(
+            preset=args.preset, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+            device=args.device, loss_on=args.loss_on, save_every=args.save_every, max_samples=args.max_samples,
+        )
+        result = train(args.data, args.tokenizer, args.out, settings)
     print(f"best test perplexity {result['best_test_perplexity']:.2f}; checkpoint in {args.out}")
+
+
+def cmd_eval(args: argparse.Namespace) -> None:
+    import math
+
+    from engine_py.tokenizer import Tokenizer
+    from trainer.checkpoint import TOKENIZER, load_checkpoint, sha256_file
+    from trainer.data import read_jsonl
+    from trainer.train import encode_file, evaluate, load_tokenizer
+
+    test_file = args.data / "test.jsonl"
+    if args.onnx is not None:
+        from export.evaluate import onnx_test_loss  # the graph runs through onnxruntime, as shipped
+        from export.runtime import OnnxStepModel
+
+        tokenizer_path = args.tokenizer or args.onnx.parent / TOKENIZER
+        loss = onnx_test_loss(OnnxStepModel(args.onnx), Tokenizer.from_file(tokenizer_path), read_jsonl(test_file))
+        source = args.onnx
+    else:
+        model, info = load_checkpoint(args.checkpoint)
+        tokenizer_path = args.tokenizer or args.checkpoint / TOKENIZER
+        if info.get("tokenizer_sha256") and sha256_file(tokenizer_path) != info["tokenizer_sha256"]:
+            raise ValueError(f"{tokenizer_path} is not the tokenizer {args.checkpoint} was trained with")
+        loss = evaluate(model, encode_file(test_file, load_tokenizer(tokenizer_path), "reply"), "cpu")
+        source = args.checkpoint
+    print(f"{source}: test loss {loss:.4f}, perplexity {math.exp(loss):.3f} (reply tokens of {test_file})")
+
+
+def cmd_bench(args: argparse.Namespace) -> None:
+    from trainer.bench import run_bench
+
+    run_bench(args.preset, args.data, args.tokenizer, steps=args.steps, rounds=args.rounds,
+              batch_size=args.batch_size)
 
 
 def cmd_chat(args: argparse.Namespace) -> None:
@@ -83,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", type=Path, default=Path("data"))
     train.add_argument("--tokenizer", type=Path, default=Path("data/tokenizer.json"))
     train.add_argument("--out", type=Path, required=True)
+    train.add_argument("--resume", action="store_true", help="continue the run saved in --out exactly")
     train.add_argument("--preset", default="pet")
     train.add_argument("--epochs", type=int, default=15)
     train.add_argument("--batch-size", type=int, default=64)
@@ -90,7 +127,26 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", default="auto")
     train.add_argument("--max-samples", type=int)
+    train.add_argument("--loss-on", choices=["reply", "all"], default="reply")
+    train.add_argument("--save-every", type=int, default=200, help="steps between resumable states")
     train.set_defaults(run=cmd_train)
+
+    evaluate = commands.add_parser("eval", help="test perplexity of a checkpoint or an ONNX model")
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--checkpoint", type=Path)
+    source.add_argument("--onnx", type=Path)
+    evaluate.add_argument("--data", type=Path, default=Path("data"))
+    evaluate.add_argument("--tokenizer", type=Path)
+    evaluate.set_defaults(run=cmd_eval)
+
+    bench = commands.add_parser("bench", help="training throughput: ours against a pad-to-96 loop")
+    bench.add_argument("--preset", default="pet")
+    bench.add_argument("--data", type=Path, default=Path("data/train.jsonl"))
+    bench.add_argument("--tokenizer", type=Path, default=Path("data/tokenizer.json"))
+    bench.add_argument("--steps", type=int, default=20)
+    bench.add_argument("--rounds", type=int, default=3)
+    bench.add_argument("--batch-size", type=int, default=64)
+    bench.set_defaults(run=cmd_bench)
 
     chat = commands.add_parser("chat", help="talk to a checkpoint")
     chat.add_argument("--checkpoint", type=Path, required=True)
@@ -108,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted; a training run saved its state: continue it with --resume", file=sys.stderr)
+        return 130
     return 0
 
 

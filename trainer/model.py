@@ -19,6 +19,8 @@ from torch import nn
 
 from engine_py.chat import MAX_CONTEXT
 
+IGNORE_INDEX = -100  # targets with this value carry no loss (the message, the padding)
+
 
 @dataclass(frozen=True)
 class ModelConfig:
@@ -112,14 +114,15 @@ class Attention(nn.Module):
         if past_key is not None:
             k = torch.cat((past_key, k), dim=2)
             v = torch.cat((past_value, v), dim=2)
-        past = k.shape[2] - time
-        # Query i (at position past + i) sees keys 0 .. past + i.
-        query_pos = torch.arange(time, device=x.device).unsqueeze(1) + past
-        key_pos = torch.arange(k.shape[2], device=x.device).unsqueeze(0)
-        mask = key_pos <= query_pos
-        y = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=mask, dropout_p=self.dropout if self.training else 0.0
-        )
+        dropout = self.dropout if self.training else 0.0
+        if past_key is None:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=dropout)
+        else:
+            # Query i (at position past + i) sees keys 0 .. past + i.
+            past = k.shape[2] - time
+            query_pos = torch.arange(time, device=x.device).unsqueeze(1) + past
+            key_pos = torch.arange(k.shape[2], device=x.device).unsqueeze(0)
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=key_pos <= query_pos, dropout_p=dropout)
         y = y.transpose(1, 2).reshape(batch, time, hidden)
         return self.out(y), k, v
 
@@ -182,13 +185,36 @@ class GlubModel(nn.Module):
         past_keys: torch.Tensor | None = None,
         past_values: torch.Tensor | None = None,
         last_only: bool = False,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        targets: torch.Tensor | None = None,
+    ):
         """Logits for ``input_ids`` (batch, time) after an optional cache of ``past`` positions.
 
         past_keys / past_values: (n_layer, batch, n_head, past, head_dim). Returns the logits
         (batch, time, vocab) — or (batch, vocab) for the last position with ``last_only`` — and the
         cache extended by ``time`` positions.
+
+        With ``targets`` (batch, time; IGNORE_INDEX where there is none) it returns the mean
+        cross-entropy instead, and runs the head (hidden x vocab per position) only where there is
+        a target: on chat samples that skips the message and the padding.
         """
+        x, keys, values = self.hidden_states(input_ids, past_keys, past_values)
+        if targets is not None:
+            keep = targets != IGNORE_INDEX
+            return F.cross_entropy(self.head(x[keep]).float(), targets[keep])
+        if last_only:
+            x = x[:, -1, :]
+        return self.head(x), keys, values
+
+    def head(self, x: torch.Tensor) -> torch.Tensor:
+        return x @ self.embed.weight.t()  # the LM head is the embedding, tied
+
+    def hidden_states(
+        self,
+        input_ids: torch.Tensor,
+        past_keys: torch.Tensor | None = None,
+        past_values: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The final-norm hidden states and the extended cache."""
         time = input_ids.shape[1]
         past = 0 if past_keys is None else past_keys.shape[3]
         if not torch.jit.is_tracing() and past + time > self.config.max_context:
@@ -205,8 +231,4 @@ class GlubModel(nn.Module):
             x, k, v = block(x, cos, sin, past_key, past_value)
             keys.append(k)
             values.append(v)
-        x = self.norm(x)
-        if last_only:
-            x = x[:, -1, :]
-        logits = x @ self.embed.weight.t()  # the LM head is the embedding, tied
-        return logits, torch.stack(keys), torch.stack(values)
+        return self.norm(x), torch.stack(keys), torch.stack(values)
