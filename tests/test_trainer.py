@@ -191,3 +191,13 @@ def test_eval_refuses_a_tokenizer_that_does_not_match_the_checkpoint(tiny_checkp
     assert main(["eval", "--checkpoint", str(tiny_checkpoint), "--data", str(dataset_dir),
                  "--tokenizer", str(other)]) == 2
     assert "not the tokenizer" in capsys.readouterr().err
+
+
+def test_chat_repl_answers_each_line_until_end_of_input(tiny_checkpoint):
+    chat = run_trainer("chat", "--checkpoint", str(tiny_checkpoint), "--seed", "3", stdin=subprocess.PIPE)
+    output = chat.communicate("hello\n\nhow are you\n", timeout=120)[0]
+    assert chat.returncode == 0, output
+    answers = [line for line in output.splitlines() if "fish> " in line]
+    assert len(answers) == 3
+    assert "(say something to the fish)" in answers[1]
+    assert all(a.split("fish> ", 1)[1].strip() for a in answers)
