@@ -201,3 +201,13 @@ def test_chat_repl_answers_each_line_until_end_of_input(tiny_checkpoint):
     assert len(answers) == 3
     assert "(say something to the fish)" in answers[1]
     assert all(a.split("fish> ", 1)[1].strip() for a in answers)
+
+
+def test_bench_compares_our_step_with_the_pad_to_96_loop(dataset_dir, tokenizer_path):
+    from trainer.bench import run_bench
+
+    lines = []
+    result = run_bench("tiny", dataset_dir / "train.jsonl", tokenizer_path, steps=2, rounds=1, log=lines.append)
+    assert result["ours_padding"] <= 0.10 < result["plain_padding"]
+    assert result["ratio"] == pytest.approx(result["ours_tokens_per_s"] / result["plain_tokens_per_s"])
+    assert "useful tok/s" in lines[-1]
