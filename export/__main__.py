@@ -14,18 +14,17 @@ DEFAULT_MESSAGES = [
 ]
 
 
+MANIFEST_NAMES = {"int8": "manifest.json", "q4": "manifest.q4.json"}
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     from engine_py.tokenizer import Tokenizer
     from export.evaluate import onnx_test_loss
+    from export.gates import gate_failures
     from export.manifest import build_manifest, write_manifest
-    from export.onnx_export import export_onnx, quantize_int8
-    from export.parity import (
-        PARITY_TOLERANCE,
-        greedy_tokens,
-        max_logit_difference,
-        parity_prompts,
-        token_agreement,
-    )
+    from export.onnx_export import export_onnx
+    from export.parity import PARITY_TOLERANCE, greedy_tokens, max_logit_difference, parity_prompts, token_agreement
+    from export.quantize import quantize_4bit, quantize_int8
     from export.runtime import OnnxStepModel
     from trainer.checkpoint import TOKENIZER, load_checkpoint
     from trainer.data import read_jsonl
@@ -33,8 +32,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     model, info = load_checkpoint(args.checkpoint)
     tokenizer_path = args.checkpoint / TOKENIZER
     tokenizer = Tokenizer.from_file(tokenizer_path)
-    work = args.checkpoint / "onnx"
-    fp32_path = export_onnx(model, work / "glub.fp32.onnx")
+    fp32_path = export_onnx(model, args.checkpoint / "onnx" / "glub.fp32.onnx")
     prompts = parity_prompts(tokenizer, DEFAULT_MESSAGES)
 
     fp32 = OnnxStepModel(fp32_path)
@@ -43,35 +41,46 @@ def cmd_export(args: argparse.Namespace) -> None:
     if not difference < PARITY_TOLERANCE:
         raise ValueError("the fp32 graph does not match the torch model; nothing shipped")
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    int8_path = quantize_int8(fp32_path, args.out / "glub.int8.onnx")
-    int8 = OnnxStepModel(int8_path)
+    samples = read_jsonl(args.data / "test.jsonl")[: args.eval_samples] if args.data is not None else None
+    fp32_ppl = math.exp(onnx_test_loss(fp32, tokenizer, samples)) if samples else None
+    if fp32_ppl is not None:
+        print(f"fp32 test perplexity on {len(samples)} samples: {fp32_ppl:.3f}")
+    else:
+        print("no --data: test perplexity not measured, only greedy agreement is gated")
     reference = [greedy_tokens(fp32, p, 16) for p in prompts]
-    agreement = token_agreement(reference, [greedy_tokens(int8, p, 16) for p in prompts])
-    print(f"INT8 greedy agreement with fp32: {agreement:.1%}")
 
-    perplexity = None
-    if args.data is not None:
-        samples = read_jsonl(args.data / "test.jsonl")[: args.eval_samples]
-        fp32_ppl = math.exp(onnx_test_loss(fp32, tokenizer, samples))
-        perplexity = math.exp(onnx_test_loss(int8, tokenizer, samples))
-        print(f"test perplexity on {len(samples)} samples: fp32 {fp32_ppl:.3f}, INT8 {perplexity:.3f}")
-
+    args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(tokenizer_path, args.out / TOKENIZER)
-    manifest = build_manifest(
-        name=args.name,
-        preset=info.get("preset", "custom"),
-        parameters=model.num_parameters(),
-        config=model.config,
-        quantization="int8",
-        model_path=int8_path,
-        tokenizer_path=args.out / TOKENIZER,
-        test_perplexity=perplexity,
-        parity={"fp32_max_logit_difference": difference, "int8_greedy_agreement": agreement},
-    )
-    path = write_manifest(args.out, manifest)
-    size = int8_path.stat().st_size
-    print(f"wrote {int8_path} ({size / 1e6:.2f} MB) and {path}")
+    quantizers = {"int8": quantize_int8, "q4": quantize_4bit}
+    refused = []
+    for variant in args.variants:
+        path = quantizers[variant](fp32_path, args.out / f"{args.name}.{variant}.onnx")
+        quantized = OnnxStepModel(path)
+        agreement = token_agreement(reference, [greedy_tokens(quantized, p, 16) for p in prompts])
+        perplexity = math.exp(onnx_test_loss(quantized, tokenizer, samples)) if samples else None
+        shown = f", test perplexity {perplexity:.3f}" if perplexity is not None else ""
+        print(f"{variant}: {path.stat().st_size / 1e6:.2f} MB, greedy agreement {agreement:.1%}{shown}")
+        failures = gate_failures(variant, agreement, fp32_ppl, perplexity)
+        if failures:
+            path.unlink()
+            refused.append(variant)
+            print(f"{variant} refused: {'; '.join(failures)}")
+            continue
+        manifest = build_manifest(
+            name=args.name,
+            preset=info.get("preset", "custom"),
+            parameters=model.num_parameters(),
+            config=model.config,
+            quantization=variant,
+            model_path=path,
+            tokenizer_path=args.out / TOKENIZER,
+            test_perplexity=perplexity,
+            parity={"fp32_max_logit_difference": difference, "greedy_agreement": agreement,
+                    "fp32_test_perplexity": fp32_ppl},
+        )
+        print(f"wrote {path} and {write_manifest(args.out, manifest, MANIFEST_NAMES[variant])}")
+    if refused:
+        raise ValueError(f"variants refused by the quality gates: {', '.join(refused)}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--name", default="glub")
     parser.add_argument("--data", type=Path, help="dataset folder: measure test perplexity on its test.jsonl")
     parser.add_argument("--eval-samples", type=int, default=500)
+    parser.add_argument("--variants", nargs="+", choices=["int8", "q4"], default=["int8"],
+                        help="quantized files to write (q4: 4-bit MatMulNBits)")
     parser.set_defaults(run=cmd_export)
     return parser
 

@@ -63,7 +63,7 @@ def build_manifest(
     }
 
 
-def write_manifest(folder: Path, manifest: dict) -> Path:
-    path = folder / MANIFEST
+def write_manifest(folder: Path, manifest: dict, name: str = MANIFEST) -> Path:
+    path = folder / name
     write_json_atomic(path, manifest)
     return path

@@ -63,17 +63,3 @@ def export_onnx(model: GlubModel, path: Path) -> Path:
             dynamo=False,
         )
     return path
-
-
-def quantize_int8(fp32_path: Path, int8_path: Path) -> Path:
-    """Dynamic INT8: weights stored as int8 (the embedding included), activations quantized on the fly."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(
-        str(fp32_path),
-        str(int8_path),
-        weight_type=QuantType.QInt8,
-        op_types_to_quantize=["MatMul", "Gather"],
-        per_channel=False,
-    )
-    return int8_path
