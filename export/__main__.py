@@ -96,8 +96,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_bench(args: argparse.Namespace) -> None:
+    from export.bench import run_bench
+
+    run_bench(args.presets, args.variants, args.repeats)
+
+
+def build_bench_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m export bench", description="reply latency: KV cache vs naive")
+    parser.add_argument("--presets", nargs="+", default=["pet", "glub36m"])
+    parser.add_argument("--variants", nargs="+", choices=["fp32", "int8", "q4"], default=["fp32", "int8", "q4"])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.set_defaults(run=cmd_bench)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        args = build_bench_parser().parse_args(argv[1:])
+    else:
+        args = build_parser().parse_args(argv)
     try:
         args.run(args)
     except ValueError as error:

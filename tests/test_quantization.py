@@ -83,3 +83,13 @@ def test_export_refuses_a_variant_that_fails_its_gate(tiny_checkpoint, dataset_d
     assert not (out / "glub.q4.onnx").exists() and not (out / "manifest.q4.json").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["quantization"] == "int8" and (out / manifest["files"]["model"]["path"]).is_file()
+
+
+def test_inference_bench_times_kv_cache_against_the_naive_loop():
+    from export.bench import bench_preset
+
+    lines = []
+    (row,) = bench_preset("tiny", ["fp32"], repeats=1, log=lines.append)
+    assert row["kv_ms"] > 0 and row["naive_ms"] > 0 and row["speedup"] == row["naive_ms"] / row["kv_ms"]
+    assert row["same_tokens"] is True  # the two graphs hold the same weights
+    assert "ms/token" in lines[-1]
