@@ -10,6 +10,7 @@ nothing for it.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -81,9 +82,12 @@ def quantize_int8(fp32_path: Path, int8_path: Path) -> Path:
     return int8_path
 
 
-def quantize_4bit(fp32_path: Path, out_path: Path, block_size: int = 32) -> Path:
+def quantize_4bit(fp32_path: Path, out_path: Path, block_size: int = 128) -> Path:
     """4-bit block-quantized weights (MatMulNBits) for the blocks' MatMuls; the tied head and the
-    embedding stay INT8, since one table serves both and a 4-bit table cannot feed the lookup."""
+    embedding stay INT8, since one table serves both and a 4-bit table cannot feed the lookup.
+
+    Blocks of 128 weights share one fp32 scale: glub36m's file is then ~21 MB (block 64: 22.0 MB, 32: 24 MB).
+    accuracy_level 4 lets the CPU kernels multiply in int8, about twice as fast as fp32 there."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
 
@@ -94,8 +98,11 @@ def quantize_4bit(fp32_path: Path, out_path: Path, block_size: int = 32) -> Path
         n.name for n in model.graph.node
         if n.op_type == "MatMul" and n.input[1] in inits and list(inits[n.input[1]].dims)[-1] == vocab
     ]
-    quantizer = MatMulNBitsQuantizer(model, bits=4, block_size=block_size, is_symmetric=True, nodes_to_exclude=heads)
+    quantizer = MatMulNBitsQuantizer(
+        model, bits=4, block_size=block_size, is_symmetric=True, accuracy_level=4, nodes_to_exclude=heads
+    )
     quantizer.process()
+    logging.getLogger().setLevel(logging.WARNING)  # the quantizer turns on INFO for every node
     with tempfile.TemporaryDirectory() as work:
         nbits = Path(work) / "nbits.onnx"
         quantizer.model.save_model_to_file(str(nbits))
