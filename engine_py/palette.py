@@ -50,6 +50,20 @@ FISH_FIN = 33
 FISH_BLUSH = 34
 BUBBLE = 35
 BUBBLE_EDGE = 36
+SAND = 37
+CAUSTIC = 38
+CASTLE_DARK = 39
+CASTLE = 40
+CASTLE_LIGHT = 41
+WINDOW = 42  # dark by day, lit by the evening and night palettes
+SPEECH = 43
+SPEECH_EDGE = 44
+SPEECH_INK = 45
+USER_SPEECH = 46
+USER_INK = 47
+SPARKLE = 48
+STAR = 49
+GLASS_SHADOW = 50
 
 # Depth order: the water shades from the surface down, for gradients.
 WATER_SHADES = (WATER_LIGHT, WATER, WATER_MID, WATER_DEEP)
@@ -93,8 +107,91 @@ DAY: Palette = (
     (255, 140, 150),  # FISH_BLUSH
     (226, 248, 255),  # BUBBLE
     (146, 208, 240),  # BUBBLE_EDGE
+    (230, 206, 150),  # SAND
+    (176, 236, 246),  # CAUSTIC
+    (120, 96, 118),  # CASTLE_DARK
+    (186, 160, 170),  # CASTLE
+    (226, 206, 208),  # CASTLE_LIGHT
+    (60, 46, 70),  # WINDOW
+    (255, 252, 240),  # SPEECH
+    (96, 80, 104),  # SPEECH_EDGE
+    (38, 28, 46),  # SPEECH_INK
+    (214, 236, 255),  # USER_SPEECH
+    (30, 60, 110),  # USER_INK
+    (255, 244, 140),  # SPARKLE
+    (255, 214, 60),  # STAR
+    (34, 72, 140),  # GLASS_SHADOW
 )
 PALETTE: Palette = DAY
+
+# Indices the time-of-day tint leaves alone: the fish, the speech bubbles and the effects stay readable.
+_UNTINTED = frozenset(
+    {TRANSPARENT, SPEECH, SPEECH_EDGE, SPEECH_INK, USER_SPEECH, USER_INK, SPARKLE, STAR, FISH_BLACK, FISH_WHITE}
+)
+
+
+def _tinted(base: Palette, scale: tuple[float, float, float], lift: tuple[int, int, int], window: RGB) -> Palette:
+    out = []
+    for i, (r, g, b) in enumerate(base):
+        if i in _UNTINTED:
+            out.append((r, g, b))
+            continue
+        tinted = tuple(min(255, max(0, round(c * k + d))) for c, k, d in zip((r, g, b), scale, lift, strict=True))
+        if i in FISH_COLOURS or i == FISH_BLUSH:
+            # The fish is lit by the castle's glow: tinted only halfway, so it stays a goldfish at night.
+            tinted = tuple(round((t + c) / 2) for t, c in zip(tinted, (r, g, b), strict=True))
+        out.append(tinted)  # type: ignore[arg-type]
+    out[WINDOW] = window
+    return tuple(out)  # type: ignore[return-value]
+
+
+MORNING: Palette = _tinted(DAY, (1.02, 0.96, 0.90), (12, 6, 0), (70, 56, 80))
+EVENING: Palette = _tinted(DAY, (1.0, 0.78, 0.74), (10, 0, 12), (255, 196, 96))
+NIGHT: Palette = _tinted(DAY, (0.38, 0.44, 0.66), (8, 10, 26), (255, 214, 110))
+
+# (local hour, palette): the anchors the clock blends between, wrapping around midnight.
+_ANCHORS: tuple[tuple[float, Palette], ...] = (
+    (3.0, NIGHT),
+    (6.5, MORNING),
+    (10.0, DAY),
+    (16.0, DAY),
+    (19.0, EVENING),
+    (22.0, NIGHT),
+)
+BLEND_STEPS = 6  # blends are quantized so the caches of finished layers stay small
+
+
+def blend(a: Palette, b: Palette, t: float) -> Palette:
+    """``a`` mixed toward ``b`` by ``t`` in [0, 1]."""
+    return tuple(
+        (round(x[0] + (y[0] - x[0]) * t), round(x[1] + (y[1] - x[1]) * t), round(x[2] + (y[2] - x[2]) * t))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+_BLENDS: dict[tuple[int, int], Palette] = {}
+
+
+def palette_for_hour(hour: float) -> Palette:
+    """The scene palette at local ``hour`` (0-24, fractional): anchors blended in ``BLEND_STEPS`` steps."""
+    hour %= 24.0
+    n = len(_ANCHORS)
+    for k in range(n):
+        h0, p0 = _ANCHORS[k]
+        h1, p1 = _ANCHORS[(k + 1) % n]
+        span = (h1 - h0) % 24.0
+        into = (hour - h0) % 24.0
+        if into < span:
+            step = min(BLEND_STEPS, int(into / span * BLEND_STEPS + 0.5))
+            if p0 is p1 or step == 0:
+                return p0
+            if step == BLEND_STEPS:
+                return p1
+            key = (k, step)
+            if key not in _BLENDS:  # a handful of entries: one per anchor pair and step
+                _BLENDS[key] = blend(p0, p1, step / BLEND_STEPS)
+            return _BLENDS[key]
+    return DAY
 
 
 def to_rgba(indices: bytes | bytearray, palette: Palette) -> bytes:

@@ -16,17 +16,31 @@ import js
 from pyodide.ffi import create_proxy, to_js
 
 from engine_py.chat import clean_message
-from engine_py.events import Click, FishSays, PointerLeave, PointerMove, ShowText
+from engine_py.events import (
+    Click,
+    PageHidden,
+    PageVisible,
+    PointerLeave,
+    PointerMove,
+    PressEnd,
+    PressStart,
+    ReplyDone,
+    ReplyFailed,
+    ReplyStarted,
+    ReplyToken,
+    ShowText,
+)
 from engine_py.framebuffer import HEIGHT, WIDTH, Framebuffer
 from engine_py.generate import ReplyGenerator
 from engine_py.render import render
 from engine_py.tokenizer import Tokenizer
-from engine_py.world import World
+from engine_py.world import Settings, World
 from pet.download import DownloadError, decode_utf8, fetch_json, fetch_verified
 from pet.ort_model import OrtModel
 from pet.screen import Screen
 
 MANIFEST_URL = "models/manifest.json"
+PHRASES_URL = "phrases.json"
 STATS_EVERY = 60  # frames between refreshes of window.glubStats
 # The canvas leaves this much of the window to the reply, the chat box and the status line.
 CHROME_HEIGHT = 240
@@ -84,7 +98,12 @@ class Stats:
 
 class Page:
     def __init__(self) -> None:
-        self.world = World(seed=int(time.time()))
+        settings = Settings(
+            # Local time for the palettes and the hour-aware phrases: JS gives minutes *behind* UTC.
+            utc_offset_minutes=-int(js.Date.new().getTimezoneOffset()),
+            reduced_motion=bool(js.window.matchMedia("(prefers-reduced-motion: reduce)").matches),
+        )
+        self.world = World(seed=int(time.time()), settings=settings)
         self.framebuffer = Framebuffer()
         self.screen = Screen(document.getElementById("bowl"), WIDTH, HEIGHT)
         self.status = StatusLine(document.getElementById("status"))
@@ -104,6 +123,9 @@ class Page:
             (self.screen.canvas, "pointermove", create_proxy(self.on_pointer_move)),
             (self.screen.canvas, "pointerleave", create_proxy(self.on_pointer_leave)),
             (self.screen.canvas, "click", create_proxy(self.on_click)),
+            (self.screen.canvas, "pointerdown", create_proxy(self.on_pointer_down)),
+            (self.screen.canvas, "pointerup", create_proxy(self.on_pointer_up)),
+            (document, "visibilitychange", create_proxy(self.on_visibility)),
             (self.input, "keydown", create_proxy(self.on_key)),
             (js.window, "resize", create_proxy(self.on_resize)),
         ]
@@ -115,6 +137,7 @@ class Page:
 
     def start(self) -> None:
         js.requestAnimationFrame(self._frame_proxy)
+        self.spawn(self.load_phrases())
         self.spawn(self.load_model())
 
     def frame(self, timestamp: float) -> None:
@@ -161,6 +184,15 @@ class Page:
     def on_click(self, event: Any) -> None:
         self.events.append(Click(*self.screen.to_frame(event.clientX, event.clientY)))
 
+    def on_pointer_down(self, event: Any) -> None:
+        self.events.append(PressStart(*self.screen.to_frame(event.clientX, event.clientY)))
+
+    def on_pointer_up(self, event: Any) -> None:
+        self.events.append(PressEnd(*self.screen.to_frame(event.clientX, event.clientY)))
+
+    def on_visibility(self, _event: Any) -> None:
+        self.events.append(PageHidden() if document.hidden else PageVisible())
+
     def on_resize(self, _event: Any = None) -> None:
         self.screen.fit(js.window.innerWidth - 32, js.window.innerHeight - CHROME_HEIGHT)
 
@@ -184,6 +216,13 @@ class Page:
 
     def show_progress(self, received: int, total: int) -> None:
         self.status.show(f"Loading the fish's brain… {received / 1e6:.1f} of {total / 1e6:.1f} MB")
+
+    async def load_phrases(self) -> None:
+        # The idle lines are data: without them the fish still swims and talks, it just mutters less.
+        try:
+            self.world.load_phrases(await fetch_json(PHRASES_URL))
+        except Exception as error:
+            js.console.warn(f"Glub: no idle phrases: {type(error).__name__}: {error}")
 
     async def load_model(self) -> None:
         try:
@@ -228,6 +267,7 @@ class Page:
         self.input.disabled = True
         self.reply.dataset.state = "thinking"
         self.reply.textContent = "…"
+        self.events.append(ReplyStarted(message))
         started = now_ms()
         steps = 0
         feed_ms = 0.0
@@ -242,9 +282,10 @@ class Page:
                 feed_ms += now_ms() - fed
                 if piece:
                     self.reply.textContent = generator.text.strip()
+                    self.events.append(ReplyToken(piece))
             text = generator.text.strip() or "…"
             self.reply.textContent = text
-            self.events.append(FishSays(text))
+            self.events.append(ReplyDone(text))
             self.stats.publish(
                 reply_ms=round(now_ms() - started, 1),
                 reply_steps=steps,
@@ -256,6 +297,7 @@ class Page:
             self.status.show("")
         except Exception as error:  # a failed reply is a message, not a dead page
             self.reply.textContent = ""
+            self.events.append(ReplyFailed())
             self.status.show(f"The fish lost its train of thought: {type(error).__name__}: {error}", error=True)
         finally:
             self.thinking = False

@@ -14,7 +14,10 @@ from engine_py.events import Click, FishSays, PointerLeave, PointerMove
 from engine_py.framebuffer import HEIGHT, WIDTH, Framebuffer, Sprite, blit, make_sprite
 from engine_py.render import render, round_px
 from engine_py.sprites import SIDE_HEIGHT, SIDE_WIDTH, fish_sprites, side_fish
-from engine_py.world import CRUISE_SPEED, World
+from engine_py.world import TALK_CENTER, World
+
+# A fixed local noon (UTC, offset 0): the day palette, whatever the machine's clock says.
+NOON = 1_764_000_000 - 1_764_000_000 % 86_400 + 12 * 3600
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 WATER_RGB = {P.DAY[i] for i in P.WATER_SHADES}
@@ -31,7 +34,7 @@ def run(world: World, seconds: float, fps: float, events_at=None) -> None:
     frames = round(seconds * fps)
     for i in range(frames):
         events = events_at(i) if events_at else []
-        world.update(1 / fps, world.time, events)
+        world.update(1 / fps, NOON + world.time, events)
 
 
 def fish_box(world: World) -> tuple[int, int, int, int]:
@@ -98,18 +101,15 @@ def test_rendered_frame_shows_the_fish_where_it_is():
     run(world, 2.0, 60)
     fb = Framebuffer()
     render(world, fb)
-    bg = bowl.background()
+    bg = bowl.background(world.palette, bowl.background_frame(world.time))
     left, top, right, bottom = fish_box(world)
     fish_pixels = [
-        (x, y)
-        for y in range(top, bottom + 1)
-        for x in range(left, right + 1)
-        if rgb_at(fb.pixels, x, y) in FISH_RGB
+        (x, y) for y in range(top, bottom + 1) for x in range(left, right + 1) if rgb_at(fb.pixels, x, y) in FISH_RGB
     ]
-    assert len(fish_pixels) > 80
+    assert len(fish_pixels) > 60
     assert all(rgb_at(bg, x, y) not in FISH_RGB for x, y in fish_pixels)
     # Away from the fish (and its bubbles, which rise from it) the frame is the background.
-    far = [(x, y) for x, y in ((10, 10), (230, 150), (60, 150)) if not left - 4 <= x <= right + 4]
+    far = [(x, y) for x, y in ((10, 10), (230, 150), (60, 150), (200, 60)) if not left - 4 <= x <= right + 4]
     assert all(rgb_at(fb.pixels, x, y) == rgb_at(bg, x, y) for x, y in far)
 
 
@@ -117,12 +117,13 @@ def test_fish_faces_its_way_and_the_sprite_mirrors():
     sprites = fish_sprites()
     grid = side_fish(0.0)
     assert len(grid) == SIDE_HEIGHT and all(len(row) == SIDE_WIDTH for row in grid)
-    assert len(sprites.right) >= 2 and len(sprites.right) == len(sprites.left)
-    assert sprites.right[0].runs != sprites.right[1].runs  # the tail wags
+    right, left = sprites.frames("idle_swim", 1), sprites.frames("idle_swim", -1)
+    assert len(right) >= 2 and len(right) == len(left)
+    assert right[0].runs != right[1].runs  # the tail wags
     world = World(seed=4)
     for _ in range(600):
-        world.update(1 / 60, world.time, [])
-        if abs(world.fish.vx) > 6:
+        world.update(1 / 60, NOON + world.time, [])
+        if abs(world.fish.vx) > 6 and world.state in ("idle_swim", "turn_around"):
             assert world.fish.facing == (1 if world.fish.vx > 0 else -1)
 
 
@@ -131,7 +132,7 @@ def test_fish_moves_and_stays_in_the_water_for_ten_minutes():
     events_at = scripted_events(99)
     xs, ys = [], []
     for i in range(10 * 60 * 60):
-        world.update(1 / 60, i / 60, events_at(world, i))
+        world.update(1 / 60, NOON + i / 60, events_at(world, i))
         left, top, right, bottom = fish_box(world)
         for x, y in ((left, top), (right, top), (left, bottom), (right, bottom)):
             assert bowl.in_water(x, y), (i, world.fish)
@@ -149,7 +150,7 @@ def test_same_seed_and_inputs_replay_byte_identical_frames():
         world, fb, out = World(seed=seed), Framebuffer(), []
         events_at = scripted_events(5)
         for i in range(1800):
-            world.update(1 / 60 if i % 7 else 1 / 45, i / 60, events_at(world, i))
+            world.update(1 / 60 if i % 7 else 1 / 45, NOON + i / 60, events_at(world, i))
             if i % 100 == 99:
                 render(world, fb)
                 out.append(bytes(fb.pixels))
@@ -203,7 +204,7 @@ def test_pointer_pull_does_not_depend_on_frame_rate():
     def after(fps: float, with_pointer: bool = True) -> tuple[float, float]:
         world = copy.deepcopy(start)
         events = [PointerMove(*pointer)] if with_pointer else []
-        world.update(0.0, world.time, events)
+        world.update(0.0, NOON + world.time, events)
         run(world, 1.0, fps)
         return world.fish.x, world.fish.y
 
@@ -219,33 +220,32 @@ def test_pointer_pull_does_not_depend_on_frame_rate():
     assert dist(slow) < dist(alone) - 1.0
 
 
-def test_click_on_the_fish_makes_it_dart():
+def test_click_on_the_fish_makes_it_wiggle_with_a_spiral():
     world = World(seed=8)
     run(world, 2.0, 60)
-    speed_before = (world.fish.vx**2 + world.fish.vy**2) ** 0.5
-    world.update(1 / 60, world.time, [Click(world.fish.x - 3, world.fish.y + world.fish.bob)])
-    run(world, 0.3, 60)
-    speed = (world.fish.vx**2 + world.fish.vy**2) ** 0.5
-    assert speed > max(CRUISE_SPEED * 1.5, speed_before)
+    world.update(1 / 60, NOON + world.time, [Click(world.fish.x - 3, world.fish.y + world.fish.bob)])
+    assert world.state == "wiggle"
+    assert len(world.particles) >= 8  # the spiral's sparks
     run(world, 3.0, 60)
-    assert world.fish.dart <= 0  # the fright passes
+    assert world.state != "wiggle" and not world.particles  # it passes
 
 
-def test_fish_comes_to_the_middle_and_faces_the_viewer_when_it_talks():
+def test_fish_comes_to_the_middle_to_talk_and_then_reacts():
     world = World(seed=9)
     run(world, 1.0, 60)
-    world.update(1 / 60, world.time, [FishSays("glub glub, hello")])
-    faced = False
+    world.update(1 / 60, NOON + world.time, [FishSays("glub glub, hello")])
+    assert world.state == "talk"
+    arrived = False
     for _ in range(20 * 60):
-        world.update(1 / 60, world.time, [])
-        if world.fish.facing == 0:
-            faced = True
-            assert abs(world.fish.x - bowl.CENTER_X) < 3
-            fb = Framebuffer()
-            render(world, fb)  # the front sprite draws
-        elif faced:
+        world.update(1 / 60, NOON + world.time, [])
+        if world.state != "talk":
             break
-    assert faced and not world.talking  # it faced us, then went back to swimming
+        if abs(world.fish.x - TALK_CENTER[0]) < 3 and abs(world.fish.y - TALK_CENTER[1]) < 3:
+            arrived = True
+            render(world, Framebuffer())  # the talking frames draw
+    assert arrived and not world.talking
+    assert world.state == "happy"  # the reaction after a plain reply
+    assert world.speech is None
 
 
 def test_a_rendered_frame_is_written_as_a_screenshot():
@@ -254,7 +254,7 @@ def test_a_rendered_frame_is_written_as_a_screenshot():
     events_at = scripted_events(1)
     run(world, 1.0, 60)
     for i in range(120):
-        world.update(1 / 60, i / 60, events_at(world, i))
+        world.update(1 / 60, NOON + i / 60, events_at(world, i))
     render(world, fb)
 
     image = pytest.importorskip("PIL.Image")
