@@ -1,5 +1,5 @@
 # Shared set-up for scripts/serve.sh and scripts/test.sh; sourced, not run.
-# Usage: install_python [EXTRAS]; install_node; install_chromium
+# Usage: install_python [EXTRAS]; install_node; install_test_tools
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -23,12 +23,13 @@ install_node() {
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
-install_chromium() {
-    if [ -x /usr/bin/chromium ]; then
+# Chromium drives the browser tests; tmux drives the terminal pet's test.
+install_test_tools() {
+    if [ -x /usr/bin/chromium ] && command -v tmux >/dev/null; then
         return
     fi
     local sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -q
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium tmux
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Install everything (Chromium from Debian packages included) and run the whole test suite.
+# Install everything (Chromium and tmux from Debian packages included) and run the whole test suite.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
-install_chromium
+install_test_tools
 install_python "train,dev"
 install_node
 cd "$ROOT"

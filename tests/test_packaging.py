@@ -39,3 +39,11 @@ def test_shipped_model_is_small_and_listed_in_its_manifest():
         assert path.stat().st_size == entry["bytes"]
         assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
     assert manifest["files"]["model"]["bytes"] < 10_000_000
+
+
+def test_every_python_package_is_listed_for_the_wheel():
+    from setuptools import find_packages
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = set(find_packages(str(ROOT), include=["engine_py*", "pet*", "trainer*", "export*", "glub*"]))
+    assert found <= listed
