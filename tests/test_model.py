@@ -91,4 +91,19 @@ def test_rope_scores_depend_only_on_relative_position():
 
 def test_every_preset_has_its_pinned_parameter_count():
     counts = {name: GlubModel(preset(name)).num_parameters() for name in PRESETS}
-    assert counts == {"glub36m": 36_055_680, "pet": 4_524_288, "tiny": 428_352}
+    assert counts == {"glub36m": 36_055_680, "pet": 4_524_288, "tiny": 428_352,
+                      "pet-vanilla": 4_524_288, "tiny-vanilla": 428_352}  # equal sizes for the comparison
+
+
+def test_vanilla_blocks_use_layernorm_learned_positions_and_relu_and_still_cache():
+    from torch import nn
+
+    model = GlubModel(preset("tiny-vanilla")).eval()
+    assert isinstance(model.norm, nn.LayerNorm) and model.positions is not None
+    assert not hasattr(model.blocks[0].ffn, "gate")
+    ids = torch.randint(5, 5000, (1, 20))
+    with torch.no_grad():
+        full, _, _ = model(ids)
+        first, keys, values = model(ids[:, :12])
+        rest, _, _ = model(ids[:, 12:], keys, values)
+    assert torch.allclose(torch.cat([first, rest], dim=1), full, atol=1e-5)

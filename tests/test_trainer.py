@@ -211,3 +211,25 @@ def test_bench_compares_our_step_with_the_pad_to_96_loop(dataset_dir, tokenizer_
     assert result["ours_padding"] <= 0.10 < result["plain_padding"]
     assert result["ratio"] == pytest.approx(result["ours_tokens_per_s"] / result["plain_tokens_per_s"])
     assert "useful tok/s" in lines[-1]
+
+
+def test_max_steps_stops_early_and_still_evaluates(tmp_path, dataset_dir, tokenizer_path):
+    from trainer.__main__ import main
+
+    out = tmp_path / "budget"
+    assert main(train_args(dataset_dir, tokenizer_path, out, "--max-steps", "5")) == 0
+    records = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    epochs = [r for r in records if r["kind"] == "epoch"]
+    assert len(epochs) == 1 and epochs[0]["step"] == 5
+    assert (out / "model.safetensors").is_file()
+
+
+def test_vanilla_preset_trains_and_exports_through_the_same_commands(tmp_path, dataset_dir, tokenizer_path):
+    from export.__main__ import main as export_main
+    from trainer.__main__ import main
+
+    out = tmp_path / "vanilla"
+    args = train_args(dataset_dir, tokenizer_path, out, "--max-steps", "3")
+    args[args.index("tiny")] = "tiny-vanilla"
+    assert main(args) == 0
+    assert export_main(["--checkpoint", str(out), "--out", str(tmp_path / "model")]) == 0

@@ -33,6 +33,9 @@ class ModelConfig:
     dropout: float = 0.1
     rope_base: float = 10000.0
     norm_eps: float = 1e-5
+    # "modern": RMSNorm + RoPE + SwiGLU (DESIGN.md). "vanilla": LayerNorm + learned positions + a ReLU
+    # MLP, kept only for the comparison in docs/COMPARISONS.md.
+    architecture: str = "modern"
 
     @property
     def head_dim(self) -> int:
@@ -49,6 +52,10 @@ PRESETS: dict[str, ModelConfig] = {
     "pet": ModelConfig(hidden=256, n_layer=4, n_head=4, intermediate=704),
     # Seconds on a CPU, for tests and the walking skeleton.
     "tiny": ModelConfig(hidden=64, n_layer=2, n_head=4, intermediate=176),
+    # The same sizes in vanilla blocks; the MLP is widened so the parameter counts match
+    # exactly.
+    "pet-vanilla": ModelConfig(hidden=256, n_layer=4, n_head=4, intermediate=1044, architecture="vanilla"),
+    "tiny-vanilla": ModelConfig(hidden=64, n_layer=2, n_head=4, intermediate=240, architecture="vanilla"),
 }
 
 
@@ -98,8 +105,8 @@ class Attention(nn.Module):
     def forward(
         self,
         x: torch.Tensor,
-        cos: torch.Tensor,
-        sin: torch.Tensor,
+        cos: torch.Tensor | None,
+        sin: torch.Tensor | None,
         past_key: torch.Tensor | None,
         past_value: torch.Tensor | None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -108,8 +115,9 @@ class Attention(nn.Module):
         def heads(t: torch.Tensor) -> torch.Tensor:
             return t.view(batch, time, self.n_head, self.head_dim).transpose(1, 2)
 
-        q = apply_rope(heads(self.q(x)), cos, sin)
-        k = apply_rope(heads(self.k(x)), cos, sin)
+        q, k = heads(self.q(x)), heads(self.k(x))
+        if cos is not None:  # vanilla blocks carry position in the embedding instead
+            q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         v = heads(self.v(x))
         if past_key is not None:
             k = torch.cat((past_key, k), dim=2)
@@ -138,13 +146,31 @@ class SwiGLU(nn.Module):
         return self.down(F.silu(self.gate(x)) * self.up(x))
 
 
+class ReluMLP(nn.Module):
+    """The vanilla feed-forward: up, ReLU, down."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.up = nn.Linear(config.hidden, config.intermediate, bias=False)
+        self.down = nn.Linear(config.intermediate, config.hidden, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.down(F.relu(self.up(x)))
+
+
+def make_norm(config: ModelConfig) -> nn.Module:
+    if config.architecture == "vanilla":
+        return nn.LayerNorm(config.hidden, config.norm_eps, bias=False)
+    return RMSNorm(config.hidden, config.norm_eps)
+
+
 class Block(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
-        self.attn_norm = RMSNorm(config.hidden, config.norm_eps)
+        self.attn_norm = make_norm(config)
         self.attn = Attention(config)
-        self.ffn_norm = RMSNorm(config.hidden, config.norm_eps)
-        self.ffn = SwiGLU(config)
+        self.ffn_norm = make_norm(config)
+        self.ffn = ReluMLP(config) if config.architecture == "vanilla" else SwiGLU(config)
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x, cos, sin, past_key=None, past_value=None):
@@ -157,11 +183,14 @@ class Block(nn.Module):
 class GlubModel(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
+        if config.architecture not in ("modern", "vanilla"):
+            raise ValueError(f"unknown architecture {config.architecture!r}")
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.hidden)
+        self.positions = nn.Embedding(config.max_context, config.hidden) if config.architecture == "vanilla" else None
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
-        self.norm = RMSNorm(config.hidden, config.norm_eps)
+        self.norm = make_norm(config)
         cos, sin = rope_tables(config)
         self.register_buffer("rope_cos", cos, persistent=False)
         self.register_buffer("rope_sin", sin, persistent=False)
@@ -221,9 +250,13 @@ class GlubModel(nn.Module):
             raise ValueError(
                 f"the window holds {self.config.max_context} tokens; got {past} cached + {time} new"
             )
-        cos = self.rope_cos[past : past + time]
-        sin = self.rope_sin[past : past + time]
-        x = self.dropout(self.embed(input_ids))
+        x = self.embed(input_ids)
+        if self.positions is None:
+            cos, sin = self.rope_cos[past : past + time], self.rope_sin[past : past + time]
+        else:
+            cos = sin = None
+            x = x + self.positions(torch.arange(past, past + time, device=input_ids.device))
+        x = self.dropout(x)
         keys, values = [], []
         for layer, block in enumerate(self.blocks):
             past_key = None if past_keys is None else past_keys[layer]

@@ -44,6 +44,7 @@ class TrainSettings:
     save_every: int = 200
     log_every: int = 10
     max_samples: int | None = None
+    max_steps: int | None = None  # stop early (a fixed compute budget, e.g. for comparisons)
 
     @classmethod
     def from_dict(cls, data: dict) -> TrainSettings:
@@ -191,6 +192,8 @@ def train(
     if steps_per_epoch == 0:
         raise ValueError("not enough training samples for one batch per process")
     total_steps = steps_per_epoch * settings.epochs
+    if settings.max_steps is not None:
+        total_steps = min(total_steps, settings.max_steps)
 
     info = {
         "preset": settings.preset,
@@ -235,10 +238,10 @@ def train(
     forward = ddp or model
     model.train()
     try:
-        while epoch < settings.epochs:
+        while epoch < settings.epochs and step < total_steps:
             batches = epoch_batches(lengths, settings.batch_size, settings.seed, epoch)
             mine = batches[cluster.rank : steps_per_epoch * cluster.world : cluster.world]
-            while next_batch < len(mine):
+            while next_batch < len(mine) and step < total_steps:
                 inputs, targets = collate(train_set, mine[next_batch])
                 inputs, targets = inputs.to(device), targets.to(device)
                 for group in optimizer.param_groups:
