@@ -23,7 +23,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     from export.gates import gate_failures
     from export.manifest import build_manifest, write_manifest
     from export.onnx_export import export_onnx
-    from export.parity import PARITY_TOLERANCE, greedy_tokens, max_logit_difference, parity_prompts, token_agreement
+    from export.parity import PARITY_TOLERANCE, max_logit_difference, parity_prompts, token_agreement
     from export.quantize import quantize_4bit, quantize_int8
     from export.runtime import OnnxStepModel
     from trainer.checkpoint import TOKENIZER, load_checkpoint
@@ -47,7 +47,6 @@ def cmd_export(args: argparse.Namespace) -> None:
         print(f"fp32 test perplexity on {len(samples)} samples: {fp32_ppl:.3f}")
     else:
         print("no --data: test perplexity not measured, only greedy agreement is gated")
-    reference = [greedy_tokens(fp32, p, 16) for p in prompts]
 
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(tokenizer_path, args.out / TOKENIZER)
@@ -56,7 +55,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     for variant in args.variants:
         path = quantizers[variant](fp32_path, args.out / f"{args.name}.{variant}.onnx")
         quantized = OnnxStepModel(path)
-        agreement = token_agreement(reference, [greedy_tokens(quantized, p, 16) for p in prompts])
+        agreement = token_agreement(fp32, quantized, prompts)
         perplexity = math.exp(onnx_test_loss(quantized, tokenizer, samples)) if samples else None
         shown = f", test perplexity {perplexity:.3f}" if perplexity is not None else ""
         print(f"{variant}: {path.stat().st_size / 1e6:.2f} MB, greedy agreement {agreement:.1%}{shown}")

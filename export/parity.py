@@ -50,12 +50,21 @@ def greedy_tokens(model, prompt: list[int], new_tokens: int) -> list[int]:
     return out
 
 
-def token_agreement(reference: list[list[int]], candidate: list[list[int]]) -> float:
-    """Share of positions where two sets of greedy continuations pick the same token."""
+def token_agreement(reference_model, candidate_model, prompts: list[list[int]], new_tokens: int = 16) -> float:
+    """Share of greedy steps where the candidate picks the reference's token, given the same prefix.
+
+    The reference decodes greedily; the candidate reads the reference's tokens (teacher forcing), so
+    one early difference does not count against every later step.
+    """
     same = total = 0
-    for a, b in zip(reference, candidate, strict=True):
-        same += sum(x == y for x, y in zip(a, b, strict=True))
-        total += len(a)
+    for prompt in prompts:
+        reference = greedy_tokens(reference_model, prompt, new_tokens)
+        candidate_model.reset()
+        logits = candidate_model.forward(prompt)
+        for token in reference:
+            same += argmax(logits) == token
+            total += 1
+            logits = candidate_model.forward([token])
     return same / max(1, total)
 
 

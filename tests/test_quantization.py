@@ -9,7 +9,7 @@ import pytest
 from engine_py.tokenizer import Tokenizer
 from export.gates import gate_failures
 from export.onnx_export import export_onnx
-from export.parity import greedy_tokens, parity_prompts, token_agreement
+from export.parity import parity_prompts, token_agreement
 from export.quantize import quantize_4bit, quantize_int8
 from export.runtime import OnnxStepModel
 from trainer.checkpoint import load_checkpoint
@@ -31,8 +31,7 @@ def tables_of_vocab_size(path, vocab=5120):
 def agreement_with_fp32(fp32_path, path, tokenizer):
     prompts = parity_prompts(tokenizer, MESSAGES)
     fp32, quantized = OnnxStepModel(fp32_path), OnnxStepModel(path)
-    return token_agreement([greedy_tokens(fp32, p, 16) for p in prompts],
-                           [greedy_tokens(quantized, p, 16) for p in prompts])
+    return token_agreement(fp32, quantized, prompts)
 
 
 def test_int8_stores_the_tied_embedding_once(fp32_path, tmp_path, tiny_checkpoint):
