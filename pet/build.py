@@ -3,6 +3,7 @@
 Standard library only: it runs inside ``python -m pet serve``, which must work without torch or numpy.
 
 What goes in:
+- a still frame of the bowl and the app icons, rendered by the engine at build time (``pet.icons``);
 - ``public/`` as is, except ``pyscript.toml`` (its ``[files]`` table is generated) and ``sw.js`` (its
   precache list and cache name are injected);
 - the Python modules the page imports, found by following ``import`` statements from ``pet/page.py``
@@ -29,6 +30,7 @@ ENTRY = "pet/page.py"
 PYTHON_PACKAGES = ("engine_py", "pet")
 # A file the build leaves in its output, so it only ever deletes a folder it made itself.
 MARKER = ".glub-build"
+POSTER = "poster.png"  # the still bowl index.html shows while Python boots
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,19 @@ def shipped_models(out: Path) -> tuple[dict[str, str], list[str]]:
     return models, []
 
 
+def write_pictures(out: Path) -> None:
+    """The boot poster and the app icons, drawn by the engine now (pet.icons; PNG by our own encoder)."""
+    from pet.icons import ICONS, SCREENSHOT, icon_png, poster_png, screenshot_png  # noqa: PLC0415 - build only
+
+    (out / POSTER).write_bytes(poster_png())
+    (out / SCREENSHOT).parent.mkdir(parents=True, exist_ok=True)
+    (out / SCREENSHOT).write_bytes(screenshot_png())
+    for rel, (size, maskable) in ICONS.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(icon_png(size, maskable))
+
+
 def _copy(source: Path, dest: Path) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, dest)
@@ -284,6 +299,7 @@ def build_site(out: Path = DEFAULT_OUT, root: Path = REPO_ROOT, node_modules: Pa
     for source, spec in runtime:
         _copy(source, out / spec.dest / source.name)
     (out / "pyscript.toml").write_text(render_pyscript_config(templates["pyscript.toml"], modules), encoding="utf-8")
+    write_pictures(out)
 
     models, warnings = shipped_models(out)
     built = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MARKER)

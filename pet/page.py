@@ -8,16 +8,19 @@ frozen bowl. Model output reaches the page through ``textContent`` only — it i
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import deque
 from typing import Any
 
 import js
-from pyodide.ffi import create_proxy, to_js
+from pyodide.ffi import create_proxy, jsnull, to_js
 
 from engine_py.chat import clean_message
 from engine_py.events import (
     Click,
+    DoubleClick,
+    Notify,
     PageHidden,
     PageVisible,
     PointerLeave,
@@ -35,21 +38,54 @@ from engine_py.generate import ReplyGenerator
 from engine_py.render import render
 from engine_py.tokenizer import Tokenizer
 from engine_py.world import Settings, World
+from pet.dialog import SettingsDialog
 from pet.download import DownloadError, decode_utf8, fetch_json, fetch_verified
+from pet.notify import Notifier
+from pet.onboarding import Onboarding
 from pet.ort_model import OrtModel
 from pet.screen import Screen
+from pet.settings import Prefs, Store
+from pet.title import page_title
 
 MANIFEST_URL = "models/manifest.json"
 PHRASES_URL = "phrases.json"
 STATS_EVERY = 60  # frames between refreshes of window.glubStats
-# The canvas leaves this much of the window to the reply, the chat box and the status line.
-CHROME_HEIGHT = 240
+# While the tab is hidden there are no animation frames; this timer keeps the away scheduler going.
+# Browsers throttle hidden tabs' timers to about once a minute at worst; the scheduler works in
+# minutes, and a tap that comes a minute late is still a tap.
+HIDDEN_TICK_MS = 15_000
 
 document = js.document
 
 
 def now_ms() -> float:
     return js.performance.now()
+
+
+class Clock:
+    """Unix seconds for the world. TEST ONLY: ``?glub-test-clock=N`` runs it N times faster.
+
+    The away scheduler plans taps hours apart; a browser test cannot wait hours, so it speeds the
+    clock (and the hidden-tab timer) instead. Without the parameter this is just ``Date.now()``.
+    """
+
+    def __init__(self, search: str) -> None:
+        params = js.URLSearchParams.new(search)
+        raw = params.get("glub-test-clock")
+        try:
+            speed = float(raw) if isinstance(raw, str) else 1.0
+        except ValueError:
+            speed = 1.0
+        self.speed = speed if speed >= 1.0 else 1.0
+        self.started = js.Date.now() / 1000.0
+
+    @property
+    def testing(self) -> bool:
+        return self.speed != 1.0
+
+    def now(self) -> float:
+        real = js.Date.now() / 1000.0
+        return self.started + (real - self.started) * self.speed
 
 
 class StatusLine:
@@ -98,11 +134,17 @@ class Stats:
 
 class Page:
     def __init__(self) -> None:
+        self.store = Store(lambda: js.window.localStorage)
+        self.prefs, storage_problem = self.store.load()
+        self.motion_query = js.window.matchMedia("(prefers-reduced-motion: reduce)")
         settings = Settings(
+            name=self.prefs.name,
+            notifications_per_day=self.prefs.notifications_per_day,
             # Local time for the palettes and the hour-aware phrases: JS gives minutes *behind* UTC.
             utc_offset_minutes=-int(js.Date.new().getTimezoneOffset()),
-            reduced_motion=bool(js.window.matchMedia("(prefers-reduced-motion: reduce)").matches),
+            reduced_motion=bool(self.motion_query.matches),
         )
+        self.clock = Clock(str(js.location.search))
         self.world = World(seed=int(time.time()), settings=settings)
         self.framebuffer = Framebuffer()
         self.screen = Screen(document.getElementById("bowl"), WIDTH, HEIGHT)
@@ -117,32 +159,66 @@ class Page:
         self.tokenizer: Tokenizer | None = None
         self.thinking = False
         self.tasks: set[asyncio.Task[None]] = set()
+        self.hidden = bool(document.hidden)
+        self.missed = 0  # taps on the glass since the tab was hidden
+        self.frame_request: Any = None
+        self.hidden_timer: Any = None
+        self.hidden_tick_at: float | None = None
+        self.had_worker = self._worker_controls()
+        self.notifier = Notifier(on_click=self.on_notification_click)
+        self.dialog = SettingsDialog(document, self.notifier, lambda: self.prefs, self.save_prefs)
+        if storage_problem:
+            self.dialog.tell(storage_problem)
+            js.console.warn(f"Glub: {storage_problem}")
+        self.onboarding = Onboarding(document, self.store)
+        self.input.placeholder = f"Say something to {self.prefs.name}…"
         # Proxies live as long as the page: made once, never per frame (each would leak otherwise).
         self._frame_proxy = create_proxy(self.frame)
+        self._hidden_tick_proxy = create_proxy(self.hidden_tick)
+        canvas = self.screen.canvas
         self._listeners = [
-            (self.screen.canvas, "pointermove", create_proxy(self.on_pointer_move)),
-            (self.screen.canvas, "pointerleave", create_proxy(self.on_pointer_leave)),
-            (self.screen.canvas, "click", create_proxy(self.on_click)),
-            (self.screen.canvas, "pointerdown", create_proxy(self.on_pointer_down)),
-            (self.screen.canvas, "pointerup", create_proxy(self.on_pointer_up)),
+            (canvas, "pointermove", create_proxy(self.on_pointer_move)),
+            (canvas, "pointerleave", create_proxy(self.on_pointer_leave)),
+            (canvas, "click", create_proxy(self.on_click)),
+            (canvas, "dblclick", create_proxy(self.on_double_click)),
+            (canvas, "pointerdown", create_proxy(self.on_pointer_down)),
+            (canvas, "pointerup", create_proxy(self.on_pointer_up)),
+            (canvas, "pointercancel", create_proxy(self.on_pointer_up)),
+            (canvas, "keydown", create_proxy(self.on_canvas_key)),
+            # A long press must not open the context menu or select text (touch screens).
+            (canvas, "contextmenu", create_proxy(lambda event: event.preventDefault())),
             (document, "visibilitychange", create_proxy(self.on_visibility)),
             (self.input, "keydown", create_proxy(self.on_key)),
             (js.window, "resize", create_proxy(self.on_resize)),
+            (self.motion_query, "change", create_proxy(self.on_motion_change)),
+            (document.getElementById("reload"), "click", create_proxy(lambda _event: js.location.reload())),
         ]
+        worker = getattr(js.navigator, "serviceWorker", None)
+        if worker is not None:
+            self._listeners.append((worker, "controllerchange", create_proxy(self.on_controller_change)))
         for target, name, proxy in self._listeners:
             target.addEventListener(name, proxy)
+        # Read-only view of the world for the browser tests and for the curious (devtools).
+        js.window.glubDebug = create_proxy(self.debug_view)
+        self.show_title()
         self.on_resize()
 
     # -- the frame loop ------------------------------------------------------------------------------
 
     def start(self) -> None:
-        js.requestAnimationFrame(self._frame_proxy)
+        if self.hidden:  # opened in a background tab: the fish is already missing you
+            self.events.append(PageHidden())
+            self.start_hidden_timer()
+        self.frame_request = js.requestAnimationFrame(self._frame_proxy)
         self.spawn(self.load_phrases())
         self.spawn(self.load_model())
 
     def frame(self, timestamp: float) -> None:
+        if self.hidden:  # the loop stops while nobody looks; the hidden timer takes over
+            self.frame_request = None
+            return
         # Schedule the next frame first: an exception below costs one frame, not the animation.
-        js.requestAnimationFrame(self._frame_proxy)
+        self.frame_request = js.requestAnimationFrame(self._frame_proxy)
         dt = 0.0 if self.last_frame is None else (timestamp - self.last_frame) / 1000.0
         if self.last_frame is not None:
             self.stats.interval_ms.append(timestamp - self.last_frame)
@@ -150,7 +226,7 @@ class Page:
         events, self.events = self.events, []
         try:
             t0 = now_ms()
-            actions = self.world.update(dt, js.Date.now() / 1000.0, events)
+            actions = self.world.update(dt, self.clock.now(), events)
             t1 = now_ms()
             render(self.world, self.framebuffer)
             t2 = now_ms()
@@ -162,6 +238,13 @@ class Page:
                 self.frame_error = message
                 self.status.show(message, error=True)
             return
+        if self.stats.frames == 0:  # the first live frame replaces the build-time poster
+            self.screen.canvas.hidden = False
+            poster = document.getElementById("poster")
+            if poster is not None and poster is not jsnull:
+                poster.remove()
+            self.on_resize()
+            self.stats.publish(first_frame_ms=round(now_ms(), 1))
         self.stats.update_ms.append(t1 - t0)
         self.stats.render_ms.append(t2 - t1)
         self.stats.present_ms.append(t3 - t2)
@@ -169,9 +252,115 @@ class Page:
         for action in actions:
             self.perform(action)
 
+    def hidden_tick(self) -> None:
+        """While hidden: advance the world without drawing, so the away scheduler can tap on the glass."""
+        events, self.events = self.events, []
+        try:
+            actions = self.world.update(0.0, self.clock.now(), events)
+        except Exception as error:
+            js.console.warn(f"Glub: the hidden tick failed: {type(error).__name__}: {error}")
+            return
+        for action in actions:
+            self.perform(action)
+
+    def start_hidden_timer(self) -> None:
+        if self.hidden_timer is None:
+            every = 250 if self.clock.testing else HIDDEN_TICK_MS
+            self.hidden_timer = js.setInterval(self._hidden_tick_proxy, every)
+
+    def stop_hidden_timer(self) -> None:
+        if self.hidden_timer is not None:
+            js.clearInterval(self.hidden_timer)
+            self.hidden_timer = None
+
     def perform(self, action: Any) -> None:
         if isinstance(action, ShowText) and not self.thinking:
             self.reply.textContent = action.text
+        elif isinstance(action, Notify):
+            self.tap_on_the_glass(action.text)
+
+    # -- away: notifications and the title -----------------------------------------------------------
+
+    def tap_on_the_glass(self, text: str) -> None:
+        # The engine plans taps only while the page is hidden; a late one after coming back is dropped.
+        if not self.hidden or self.prefs.notifications_per_day <= 0:
+            return
+        self.missed += 1
+        self.show_title()
+        self.notifier.show(self.prefs.name, text)
+
+    def on_notification_click(self) -> None:
+        # window.focus() brings the tab forward; visibilitychange will follow and reset the title.
+        self.show_title()
+
+    def show_title(self) -> None:
+        document.title = page_title(self.prefs.name, self.hidden, self.missed)
+
+    # -- settings ------------------------------------------------------------------------------------
+
+    def save_prefs(self, prefs: Prefs) -> None:
+        self.prefs = prefs
+        self.world.settings.name = prefs.name
+        self.world.settings.notifications_per_day = prefs.notifications_per_day
+        self.show_title()
+        self.input.placeholder = f"Say something to {prefs.name}…"
+        problem = self.store.save(prefs)
+        self.dialog.tell(problem or "")
+        self.status.show(problem or "Settings saved.")
+
+    def on_motion_change(self, event: Any) -> None:
+        self.world.settings.reduced_motion = bool(event.matches)
+
+    # -- the service worker --------------------------------------------------------------------------
+
+    @staticmethod
+    def _worker_controls() -> bool:
+        worker = getattr(js.navigator, "serviceWorker", None)
+        controller = None if worker is None else worker.controller
+        return controller is not None and controller is not jsnull
+
+    def on_controller_change(self, _event: Any) -> None:
+        # The first worker taking control of a first visit is no news; any later change is a new build.
+        if self.had_worker:
+            document.getElementById("update").hidden = False
+        self.had_worker = True
+
+    def check_for_update(self) -> None:
+        worker = getattr(js.navigator, "serviceWorker", None)
+        if worker is None:
+            return
+
+        async def check() -> None:
+            try:
+                registration = await worker.getRegistration()
+                if registration is not None and registration is not jsnull:
+                    await registration.update()
+            except Exception:  # offline: no news is fine
+                pass
+
+        self.spawn(check())
+
+    def debug_view(self) -> str:
+        """JSON of what the tests check: read-only, built fresh on each call."""
+        world = self.world
+        return json.dumps(
+            {
+                "state": world.state,
+                "name": world.settings.name,
+                "notifications_per_day": world.settings.notifications_per_day,
+                "reduced_motion": world.settings.reduced_motion,
+                "away": world.away.away,
+                "planned_taps": len(world.away.plan),
+                "hidden": self.hidden,
+                "loop_running": self.frame_request is not None,
+                "missed": self.missed,
+                "notifications_shown": self.notifier.shown,
+                "fish": [round(world.fish.x, 1), round(world.fish.y, 1)],
+                "pointer": None if world.pointer is None else [round(v, 1) for v in world.pointer],
+                "particles": len(world.particles),
+                "now": world.now,
+            }
+        )
 
     # -- DOM events ----------------------------------------------------------------------------------
 
@@ -184,17 +373,46 @@ class Page:
     def on_click(self, event: Any) -> None:
         self.events.append(Click(*self.screen.to_frame(event.clientX, event.clientY)))
 
+    def on_double_click(self, event: Any) -> None:
+        self.events.append(DoubleClick(*self.screen.to_frame(event.clientX, event.clientY)))
+
     def on_pointer_down(self, event: Any) -> None:
         self.events.append(PressStart(*self.screen.to_frame(event.clientX, event.clientY)))
 
     def on_pointer_up(self, event: Any) -> None:
         self.events.append(PressEnd(*self.screen.to_frame(event.clientX, event.clientY)))
 
+    def on_canvas_key(self, event: Any) -> None:
+        # Keyboard reachable: Enter or Space on the focused bowl pokes the fish where it is.
+        if event.key not in ("Enter", " "):
+            return
+        event.preventDefault()
+        fish = self.world.fish
+        self.events.append(Click(fish.x, fish.y + fish.bob))
+
     def on_visibility(self, _event: Any) -> None:
-        self.events.append(PageHidden() if document.hidden else PageVisible())
+        hidden = bool(document.hidden)
+        if hidden == self.hidden:
+            return
+        self.hidden = hidden
+        if hidden:
+            self.missed = 0
+            self.events.append(PageHidden())
+            self.hidden_tick()  # deliver PageHidden now: the world plans the taps from this moment
+            self.start_hidden_timer()
+        else:
+            self.stop_hidden_timer()
+            self.missed = 0
+            self.events.append(PageVisible())
+            self.last_frame = None  # no catch-up jump for the time away
+            if self.frame_request is None:
+                self.frame_request = js.requestAnimationFrame(self._frame_proxy)
+            self.check_for_update()
+        self.show_title()
 
     def on_resize(self, _event: Any = None) -> None:
-        self.screen.fit(js.window.innerWidth - 32, js.window.innerHeight - CHROME_HEIGHT)
+        stage = document.getElementById("stage")
+        self.screen.fit(stage.clientWidth, stage.clientHeight, float(js.window.devicePixelRatio or 1.0))
 
     def on_key(self, event: Any) -> None:
         if event.key != "Enter" or event.isComposing:
@@ -215,7 +433,8 @@ class Page:
     # -- the model -----------------------------------------------------------------------------------
 
     def show_progress(self, received: int, total: int) -> None:
-        self.status.show(f"Loading the fish's brain… {received / 1e6:.1f} of {total / 1e6:.1f} MB")
+        # Bytes, exactly: the first visit downloads the model once, and this is that download.
+        self.status.show(f"Loading the fish's brain… {received:,} of {total:,} bytes")
 
     async def load_phrases(self) -> None:
         # The idle lines are data: without them the fish still swims and talks, it just mutters less.
@@ -258,7 +477,8 @@ class Page:
         self.stats.publish(model_load_ms=round(now_ms() - started, 1), model=manifest.get("name", "?"))
         self.status.show("")
         self.input.disabled = False
-        self.input.focus()
+        if not self.dialog.dialog.open:
+            self.input.focus()
         document.body.dataset.model = "ready"
 
     async def answer(self, message: str) -> None:

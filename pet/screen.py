@@ -14,6 +14,20 @@ def integer_scale(available_width: float, available_height: float, width: int, h
     return max(1, min(int(available_width // width), int(available_height // height)))
 
 
+def css_size(
+    available_width: float, available_height: float, width: int, height: int, device_pixel_ratio: float = 1.0
+) -> tuple[int, float, float]:
+    """The scale in *device* pixels and the CSS box that gives it.
+
+    On a 1.5x screen a CSS scale of 2 is 3 device pixels per frame pixel — still whole — but a CSS
+    scale of 3 would be 4.5, and nearest-neighbour sampling would make every other pixel fatter. So
+    the whole number is chosen in device pixels and divided back into CSS pixels.
+    """
+    ratio = device_pixel_ratio if device_pixel_ratio > 0 else 1.0
+    scale = integer_scale(available_width * ratio, available_height * ratio, width, height)
+    return scale, width * scale / ratio, height * scale / ratio
+
+
 def client_to_frame(
     client_x: float, client_y: float, rect: tuple[float, float, float, float], width: int, height: int
 ) -> tuple[float, float]:
@@ -43,11 +57,13 @@ class Screen:
         self.data.assign(pixels)
         self.context.putImageData(self.image, 0, 0)
 
-    def fit(self, available_width: float, available_height: float) -> int:
-        """Size the canvas's CSS box to the largest integer multiple that fits; returns the scale."""
-        scale = integer_scale(available_width, available_height, self.width, self.height)
-        self.canvas.style.width = f"{self.width * scale}px"
-        self.canvas.style.height = f"{self.height * scale}px"
+    def fit(self, available_width: float, available_height: float, device_pixel_ratio: float = 1.0) -> int:
+        """Size the canvas's CSS box to the largest whole multiple (in device pixels) that fits; the scale."""
+        scale, css_width, css_height = css_size(
+            available_width, available_height, self.width, self.height, device_pixel_ratio
+        )
+        self.canvas.style.width = f"{css_width}px"
+        self.canvas.style.height = f"{css_height}px"
         return scale
 
     def to_frame(self, client_x: float, client_y: float) -> tuple[float, float]:

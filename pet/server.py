@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections import Counter
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -54,6 +55,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        self.server.hits[self.path.split("?")[0]] += 1  # type: ignore[attr-defined]
         # Only failures: a 404 here is a file the build forgot.
         if isinstance(code, int) and code >= 400:
             super().log_request(code, size)
@@ -61,6 +63,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
 class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Requests answered per path: how the tests see that the model is downloaded exactly once.
+        self.hits: Counter[str] = Counter()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser that cancels a download (reload, closed tab) is not an error worth a traceback.

@@ -48,3 +48,11 @@ globalThis.glubOrt = import("./vendor/ort/ort.wasm.min.mjs").then((ort) => {
   globalThis.ort = ort;
   return ort;
 });
+
+// The progress line while Pyodide boots. Python cannot report its own start-up, so these few lines
+// relay PyScript's progress events ("Loading Pyodide", "Loaded files", …) to the status line; page.py
+// takes the line over as soon as it runs.
+addEventListener("py:progress", ({ detail }) => {
+  const status = document.getElementById("status");
+  if (status && !globalThis.glubDebug) status.textContent = `Booting Python… ${String(detail).toLowerCase()}`;
+});

@@ -47,17 +47,42 @@ const fromModelCache = async (event, sha256) => {
   const cache = await caches.open(modelCacheName(sha256));
   const hit = await cache.match(event.request);
   if (hit) return hit;
-  const response = await fetch(event.request);
+  let response;
+  try {
+    response = await fetch(event.request);
+  } catch {
+    return offline(event.request);
+  }
   // The page reads one branch (streaming, with progress) while the worker checks and stores the
   // other; not awaited here, or the page would see no byte before the whole model was stored.
   if (response.ok) event.waitUntil(storeIfIntact(cache, event.request, response.clone(), sha256));
   return response;
 };
 
+// What a request gets when it is neither cached nor reachable: a clear answer instead of the
+// browser's generic network error (a page for navigations, a plain 503 for anything else).
+const OFFLINE_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Glub is offline</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<body style="font:16px system-ui;background:#0d2235;color:#e8f1f8;padding:2rem">
+<h1>The bowl is out of reach</h1><p>You are offline, and this page was not saved for offline use yet.
+Open Glub once while online and it will swim offline from then on.</p></body></html>`;
+const offline = (request) =>
+  request.mode === "navigate"
+    ? new Response(OFFLINE_PAGE, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } })
+    : new Response(`offline: ${new URL(request.url).pathname} is not cached`, {
+        status: 503,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
+
 const fromSiteCache = async (request) => {
   const cache = await caches.open(SITE_CACHE);
   const hit = await cache.match(request, { ignoreSearch: request.mode === "navigate" });
-  return hit || fetch(request);
+  if (hit) return hit;
+  try {
+    return await fetch(request);
+  } catch {
+    return offline(request);
+  }
 };
 
 self.addEventListener("fetch", (event) => {
