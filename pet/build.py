@@ -26,7 +26,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "build" / "site"
-ENTRY = "pet/page.py"
+# The PyScript entries: the bowl (index.html) and the chat-only page (chat.html).
+ENTRIES = ("pet/page.py", "pet/chat_page.py")
 PYTHON_PACKAGES = ("engine_py", "pet")
 # A file the build leaves in its output, so it only ever deletes a folder it made itself.
 MARKER = ".glub-build"
@@ -145,7 +146,12 @@ def _imported_names(tree: ast.Module, module: str, is_package: bool) -> tuple[se
     return required, optional
 
 
-def page_modules(root: Path, entry: str = ENTRY) -> list[str]:
+def page_modules(root: Path, entries: tuple[str, ...] = ENTRIES) -> list[str]:
+    """Every module the pages' entries import, transitively (see ``entry_modules``)."""
+    return sorted(set().union(*(entry_modules(root, entry) for entry in entries)) - set(entries))
+
+
+def entry_modules(root: Path, entry: str) -> list[str]:
     """Repo-relative paths of every module of our packages that the page's entry imports, transitively.
 
     Package ``__init__.py`` files come along because importing ``a.b`` runs ``a/__init__.py``. The
@@ -294,7 +300,7 @@ def build_site(out: Path = DEFAULT_OUT, root: Path = REPO_ROOT, node_modules: Pa
         if rel not in templates:
             raise BuildError(f"public/{rel} is missing")
 
-    for rel in [*modules, ENTRY]:
+    for rel in [*modules, *ENTRIES]:
         _copy(root / rel, out / rel)
     for source, spec in runtime:
         _copy(source, out / spec.dest / source.name)

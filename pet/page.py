@@ -38,8 +38,9 @@ from engine_py.generate import ReplyGenerator
 from engine_py.render import render
 from engine_py.tokenizer import Tokenizer
 from engine_py.world import Settings, World
+from pet.brain import load_brain
 from pet.dialog import SettingsDialog
-from pet.download import DownloadError, decode_utf8, fetch_json, fetch_verified
+from pet.download import DownloadError, fetch_json
 from pet.notify import Notifier
 from pet.onboarding import Onboarding
 from pet.ort_model import OrtModel
@@ -47,7 +48,6 @@ from pet.screen import Screen
 from pet.settings import Prefs, Store
 from pet.title import page_title
 
-MANIFEST_URL = "models/manifest.json"
 PHRASES_URL = "phrases.json"
 STATS_EVERY = 60  # frames between refreshes of window.glubStats
 # While the tab is hidden there are no animation frames; this timer keeps the away scheduler going.
@@ -446,28 +446,8 @@ class Page:
     async def load_model(self) -> None:
         try:
             started = now_ms()
-            self.status.show("Loading the fish's brain…")
-            manifest = await fetch_json(MANIFEST_URL)
-            files, config = manifest["files"], manifest["config"]
-            # Let the service worker take over first, so the download below is the one it keeps.
-            worker_ready = getattr(js.window, "glubWorkerReady", None)
-            if worker_ready is not None:
-                await worker_ready
-            base = MANIFEST_URL.rpartition("/")[0] + "/"
-            tokenizer_file, model_file = files["tokenizer"], files["model"]
-            tokenizer_bytes = await fetch_verified(
-                base + tokenizer_file["path"], tokenizer_file["bytes"], tokenizer_file["sha256"]
-            )
-            self.tokenizer = Tokenizer.from_json(decode_utf8(tokenizer_bytes))
-            model_bytes = await fetch_verified(
-                base + model_file["path"], model_file["bytes"], model_file["sha256"], self.show_progress
-            )
-            self.status.show("Waking the fish up…")
-            ort_loading = getattr(js.window, "glubOrt", None)
-            if ort_loading is None:
-                raise DownloadError("onnxruntime-web was not loaded (boot.js did not run)")
-            ort = await ort_loading
-            self.model = await OrtModel.create(ort, model_bytes, config)
+            brain = await load_brain(self.status.show, self.show_progress)
+            self.model, self.tokenizer, manifest = brain.model, brain.tokenizer, brain.manifest
         except DownloadError as error:
             self.status.show(f"The fish cannot talk: {error}", error=True)
             return
