@@ -11,10 +11,21 @@ from engine_py.sampler import SamplerSettings
 
 
 def cmd_data(args: argparse.Namespace) -> None:
+    if args.source == "anthropic":
+        from trainer.llm.cli import run
+
+        run(args)
+        return
     from trainer.data import write_dataset
 
-    split = write_dataset(args.out, args.target, args.seed)
+    split = write_dataset(args.out, args.target, args.seed, persona=args.persona)
     print(f"wrote {len(split.train)} train and {len(split.test)} test samples to {args.out}")
+
+
+def cmd_data_report(args: argparse.Namespace) -> None:
+    from trainer.report import report_files
+
+    print(report_files(args.files))
 
 
 def cmd_tokenizer(args: argparse.Namespace) -> None:
@@ -35,6 +46,7 @@ def cmd_train(args: argparse.Namespace) -> None:
         settings = TrainSettings(
             preset=args.preset, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
             device=args.device, loss_on=args.loss_on, save_every=args.save_every, max_samples=args.max_samples,
+            max_steps=args.max_steps,
         )
         result = train(args.data, args.tokenizer, args.out, settings)
     print(f"best test perplexity {result['best_test_perplexity']:.2f}; checkpoint in {args.out}")
@@ -54,7 +66,9 @@ def cmd_eval(args: argparse.Namespace) -> None:
         from export.runtime import OnnxStepModel
 
         tokenizer_path = args.tokenizer or args.onnx.parent / TOKENIZER
-        loss = onnx_test_loss(OnnxStepModel(args.onnx), Tokenizer.from_file(tokenizer_path), read_jsonl(test_file))
+        step_model = OnnxStepModel(args.onnx)
+        tokenizer = Tokenizer.from_file(tokenizer_path)
+        loss = onnx_test_loss(step_model, tokenizer, read_jsonl(test_file))
         source = args.onnx
     else:
         model, info = load_checkpoint(args.checkpoint)
@@ -63,7 +77,18 @@ def cmd_eval(args: argparse.Namespace) -> None:
             raise ValueError(f"{tokenizer_path} is not the tokenizer {args.checkpoint} was trained with")
         loss = evaluate(model, encode_file(test_file, load_tokenizer(tokenizer_path), "reply"), "cpu")
         source = args.checkpoint
+        from trainer.chat import TorchStepModel
+
+        step_model, tokenizer = TorchStepModel(model), Tokenizer.from_file(tokenizer_path)
     print(f"{source}: test loss {loss:.4f}, perplexity {math.exp(loss):.3f} (reply tokens of {test_file})")
+    if args.persona:
+        from trainer.persona_eval import evaluate_persona, format_persona
+
+        result = evaluate_persona(step_model, tokenizer)
+        print(format_persona(result))
+        if result["failures"]:
+            raise ValueError(f"persona bars not met: {'; '.join(result['failures'])}")
+        print("persona bars met")
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
@@ -105,9 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = commands.add_parser("data", help="generate the offline goldfish dataset")
     data.add_argument("--out", type=Path, default=Path("data"))
-    data.add_argument("--target", type=int, default=5000)
+    data.add_argument("--target", type=int, default=55000)
     data.add_argument("--seed", type=int, default=0)
+    data.add_argument("--source", choices=["offline", "anthropic"], default="offline",
+                      help="the procedural generator (default) or the Anthropic pipeline (needs ANTHROPIC_API_KEY)")
+    from trainer.data import PERSONAS
+    from trainer.llm.cli import add_arguments as add_llm_arguments
+
+    data.add_argument("--persona", choices=PERSONAS, default="default", help="the offline generator's fish")
+
+    add_llm_arguments(data)
     data.set_defaults(run=cmd_data)
+
+    report = commands.add_parser("data-report", help="mix, persona rules and diversity of dataset files")
+    report.add_argument("files", type=Path, nargs="+")
+    report.set_defaults(run=cmd_data_report)
 
     tok = commands.add_parser("tokenizer", help="train the byte-level BPE tokenizer")
     tok.add_argument("--data", type=Path, default=Path("data"))
@@ -127,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", default="auto")
     train.add_argument("--max-samples", type=int)
+    train.add_argument("--max-steps", type=int, help="stop after this many optimizer steps (a compute budget)")
     train.add_argument("--loss-on", choices=["reply", "all"], default="reply")
     train.add_argument("--save-every", type=int, default=200, help="steps between resumable states")
     train.set_defaults(run=cmd_train)
@@ -137,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--onnx", type=Path)
     evaluate.add_argument("--data", type=Path, default=Path("data"))
     evaluate.add_argument("--tokenizer", type=Path)
+    evaluate.add_argument("--persona", action="store_true", help="also run the persona evaluation (3 seeds a prompt)")
     evaluate.set_defaults(run=cmd_eval)
 
     bench = commands.add_parser("bench", help="training throughput: ours against a pad-to-96 loop")
