@@ -1,4 +1,4 @@
-"""Browser fixtures: one freshly built site, one local server, one headless Chromium for the session.
+"""Browser fixtures: one freshly built site, one local server, one headless Chromium for the browser tests.
 
 Chromium is the system one (/usr/bin/chromium), driven by the playwright package; nothing is
 downloaded. ``GLUB_CHROMIUM`` points at another binary.
@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from this checkout into a temporary folder (build/site is left alone)."""
     if not (REPO_ROOT / "node_modules").is_dir():
@@ -40,15 +40,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(tmp_path_factory.mktemp("site") / "site").out
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(site: Path) -> Iterator[BackgroundServer]:
     with BackgroundServer(site) as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Any]:
-    """The one Playwright driver of the session (a second sync_playwright() in one thread is refused)."""
+    """The one Playwright driver of the browser tests (a second sync_playwright() in one thread is refused).
+
+    Package-scoped: Playwright's sync API keeps an asyncio loop running in this thread while it lives,
+    so it must be gone before any other test calls ``asyncio.run``."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -57,20 +60,20 @@ def playwright() -> Iterator[Any]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Any) -> Iterator[Any]:
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield chromium
     chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def booted(browser: Any, server: BackgroundServer) -> Iterator[Session]:
     """One page, booted once with its model loaded, shared by the tests that only look at it."""
     session = open_session(browser)
