@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from engine_py.chat import clean_message
+from engine_py.digest import sha256_file
 from engine_py.generate import ReplyGenerator
 from engine_py.sampler import SamplerSettings
 from engine_py.tokenizer import Tokenizer
@@ -43,7 +43,7 @@ def _verified(folder: Path, entry: dict) -> Path:
     path = folder / entry["path"]
     if not path.is_file():
         raise ModelError(f"missing model file {path}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = sha256_file(path)
     if digest != entry["sha256"]:
         raise ModelError(f"{path} does not match its manifest (SHA-256 {digest[:12]}…, "
                          f"expected {entry['sha256'][:12]}…)")

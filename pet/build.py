@@ -24,6 +24,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine_py.digest import sha256_file
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "build" / "site"
 # The PyScript entries: the bowl (index.html) and the chat-only page (chat.html).
@@ -209,14 +211,6 @@ def render_service_worker(template: str, cache_name: str, precache: list[str], m
     return pattern.sub(lambda _: line, template)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def shipped_models(out: Path) -> tuple[dict[str, str], list[str]]:
     """Model files named by ``models/manifest.json`` in the built site (path -> sha256), checked.
 
@@ -235,7 +229,7 @@ def shipped_models(out: Path) -> tuple[dict[str, str], list[str]]:
         path = out / "models" / entry["path"]
         if not path.is_file():
             raise BuildError(f"models/manifest.json names {entry['path']} ({role}), which is not in public/models/")
-        size, sha = path.stat().st_size, file_sha256(path)
+        size, sha = path.stat().st_size, sha256_file(path)
         if size != entry["bytes"] or sha != entry["sha256"]:
             raise BuildError(
                 f"models/{entry['path']} is {size} bytes with sha256 {sha}, but the manifest says "
@@ -313,7 +307,7 @@ def build_site(out: Path = DEFAULT_OUT, root: Path = REPO_ROOT, node_modules: Pa
     # update always lands in a fresh cache. sw.js itself is not precached: the browser keeps it.
     site_hash = hashlib.sha256(templates["sw.js"].encode())
     for rel in built:
-        site_hash.update(f"{rel}\0{file_sha256(out / rel)}\0".encode())
+        site_hash.update(f"{rel}\0{sha256_file(out / rel)}\0".encode())
     cache_name = f"glub-site-{site_hash.hexdigest()[:16]}"
     precache = ["./", *(f"./{rel}" for rel in built if f"./{rel}" not in models)]
     (out / "sw.js").write_text(

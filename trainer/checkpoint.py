@@ -5,7 +5,6 @@ Nothing is ever loaded with pickle.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -13,19 +12,12 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from engine_py.digest import sha256_file
 from trainer.model import GlubModel, ModelConfig
 
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
 TOKENIZER = "tokenizer.json"
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_json_atomic(path: Path, data: dict) -> None:
