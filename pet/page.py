@@ -396,6 +396,10 @@ class Page:
             return
         self.hidden = hidden
         if hidden:
+            # Stop the loop now rather than at the next frame, which a hidden tab may never run.
+            if self.frame_request is not None:
+                js.cancelAnimationFrame(self.frame_request)
+                self.frame_request = None
             self.missed = 0
             self.events.append(PageHidden())
             self.hidden_tick()  # deliver PageHidden now: the world plans the taps from this moment
