@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from pyodide.ffi import create_proxy
+from pyodide.ffi import create_proxy, jsnull
 
 from pet.notify import Notifier
 from pet.settings import Prefs, clean_name, clean_per_day
@@ -28,6 +28,7 @@ class SettingsDialog:
         self, document: Any, notifier: Notifier, get: Callable[[], Prefs], on_save: Callable[[Prefs], None]
     ) -> None:
         self.dialog = document.getElementById("settings")
+        self.form = self.dialog.querySelector("form")
         self.name = document.getElementById("set-name")
         self.per_day = document.getElementById("set-per-day")
         self.ask = document.getElementById("ask-permission")
@@ -40,7 +41,7 @@ class SettingsDialog:
         self._tasks: set[asyncio.Task[None]] = set()
         self._proxies = [
             (self.opener, "click", create_proxy(self.open)),
-            (self.dialog, "close", create_proxy(self.closed)),
+            (self.form, "submit", create_proxy(self.submitted)),
             (self.ask, "click", create_proxy(self.ask_permission)),
         ]
         for target, name, proxy in self._proxies:
@@ -55,12 +56,14 @@ class SettingsDialog:
         prefs = self.get()
         self.name.value = prefs.name
         self.per_day.value = str(prefs.notifications_per_day)
-        self.dialog.returnValue = ""
         self._show_permission(self.notifier.permission)
         self.dialog.showModal()
 
-    def closed(self, _event: Any) -> None:
-        if self.dialog.returnValue != "save":
+    def submitted(self, event: Any) -> None:
+        # On submit, not on the dialog's close event: close is queued as a later task, so the new
+        # settings would not yet be in force when the click that saved them returns.
+        submitter = event.submitter
+        if submitter is None or submitter is jsnull or submitter.value != "save":
             return
         per_day = clean_per_day(str(self.per_day.value))
         if per_day is None:
