@@ -233,3 +233,22 @@ def test_vanilla_preset_trains_and_exports_through_the_same_commands(tmp_path, d
     args[args.index("tiny")] = "tiny-vanilla"
     assert main(args) == 0
     assert export_main(["--checkpoint", str(out), "--out", str(tmp_path / "model")]) == 0
+
+
+def test_compare_trains_both_block_kinds_at_equal_parameters_and_budget(tmp_path, dataset_dir, tokenizer_path):
+    from trainer.compare import compare, format_comparison
+    from trainer.train import TrainSettings
+
+    settings = TrainSettings(preset="tiny", epochs=1, batch_size=32, lr=3e-3, max_steps=4, save_every=0)
+    rows = compare(dataset_dir, tokenizer_path, tmp_path / "compare", settings, seeds=(1,))
+    assert [r["architecture"] for r in rows] == ["modern", "vanilla"]
+    assert rows[0]["parameters"] == rows[1]["parameters"]
+    assert [r["steps"] for r in rows] == [4, 4]
+    assert all(math.isfinite(r["test_perplexity"]) and r["test_perplexity"] > 1 for r in rows)
+    table = format_comparison(rows).splitlines()
+    assert len(table) == 4
+    assert table[2].startswith("| modern (tiny)") and table[3].startswith("| vanilla (tiny-vanilla)")
+    with pytest.raises(ValueError, match="not empty"):
+        compare(dataset_dir, tokenizer_path, tmp_path / "compare", settings)
+    with pytest.raises(ValueError, match="no vanilla twin"):
+        compare(dataset_dir, tokenizer_path, tmp_path / "other", TrainSettings(preset="glub36m"))

@@ -91,6 +91,15 @@ def cmd_eval(args: argparse.Namespace) -> None:
         print("persona bars met")
 
 
+def cmd_compare(args: argparse.Namespace) -> None:
+    from trainer.compare import compare, format_comparison
+    from trainer.train import TrainSettings
+
+    settings = TrainSettings(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                             seed=args.seed, max_steps=args.max_steps, save_every=0)
+    print(format_comparison(compare(args.data, args.tokenizer, args.out, settings)))
+
+
 def cmd_bench(args: argparse.Namespace) -> None:
     from trainer.bench import run_bench
 
@@ -177,6 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--tokenizer", type=Path)
     evaluate.add_argument("--persona", action="store_true", help="also run the persona evaluation (3 seeds a prompt)")
     evaluate.set_defaults(run=cmd_eval)
+
+    comparison = commands.add_parser("compare", help="modern against vanilla blocks at equal parameters and budget")
+    comparison.add_argument("--data", type=Path, default=Path("data"))
+    comparison.add_argument("--tokenizer", type=Path, default=Path("data/tokenizer.json"))
+    comparison.add_argument("--out", type=Path, required=True)
+    comparison.add_argument("--preset", default="pet", help="the modern preset; its vanilla twin runs beside it")
+    comparison.add_argument("--epochs", type=int, default=15)
+    comparison.add_argument("--batch-size", type=int, default=64)
+    comparison.add_argument("--lr", type=float, default=1e-3)
+    comparison.add_argument("--seed", type=int, default=0)
+    comparison.add_argument("--max-steps", type=int, required=True, help="optimizer steps for each run (the budget)")
+    comparison.set_defaults(run=cmd_compare)
 
     bench = commands.add_parser("bench", help="training throughput: ours against a pad-to-96 loop")
     bench.add_argument("--preset", default="pet")
