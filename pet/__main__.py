@@ -11,6 +11,12 @@ from pet.server import make_server, url_of
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["bench"]:  # its own options; needs the dev extra (playwright)
+        from pet.bench import main as bench
+
+        return bench(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m pet", description="Build and serve Glub's page.")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="assemble the site into build/site")

@@ -6,7 +6,6 @@ downloaded. ``GLUB_CHROMIUM`` points at another binary.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,20 +14,11 @@ from typing import Any
 import pytest
 
 from pet.build import REPO_ROOT, build_site
+from pet.chromium import CHROMIUM, launch
 from pet.server import BackgroundServer
 
 from .pagetools import Session, open_session, wait_for_model
 
-CHROMIUM = os.environ.get("GLUB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = REPO_ROOT / "artifacts"
 
 
@@ -62,7 +52,7 @@ def playwright() -> Iterator[Any]:
 
 @pytest.fixture(scope="package")
 def browser(playwright: Any) -> Iterator[Any]:
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    chromium = launch(playwright)
     yield chromium
     chromium.close()
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from pet.chromium import CHROMIUM, CHROMIUM_ARGS
 from pet.server import BackgroundServer
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS
 from .pagetools import BOOT_TIMEOUT_MS, Session, open_session, say, wait_for_model
 
 pytestmark = pytest.mark.browser
