@@ -38,6 +38,7 @@ def report(accessibility=1.0, best_practices=1.0, failing_label=False):
         "audits": {
             "label": {"score": 0 if failing_label else 1, "title": "Form elements have associated labels"},
             "skip-link": {"score": 0, "title": "Skip links are focusable"},
+            "layout-shifts": {"score": None, "scoreDisplayMode": "error", "errorMessage": "frame_sequence"},
             "errors-in-console": {"score": 1, "title": "No browser errors logged to the console"},
             "first-contentful-paint": {"displayValue": "1.7 s"},
             "cumulative-layout-shift": {"displayValue": "0.006"},
@@ -90,3 +91,9 @@ def test_a_runtime_error_is_a_warning(audit):
     broken = report()
     broken["runtimeError"] = {"code": "NO_NAVSTART", "message": "Something went wrong"}
     assert audit.summarize("x", broken).warnings == ["runtime error: Something went wrong"]
+
+
+def test_audits_lighthouse_could_not_run_are_listed(audit):
+    summary = audit.summarize("x", report())
+    assert summary.errored == ["layout-shifts"]
+    assert "could not run: layout-shifts" in audit.describe(summary)

@@ -53,6 +53,7 @@ class Summary:
     scores: dict[str, int | None]
     metrics: list[tuple[str, str, str]]
     failing: dict[str, list[str]]
+    errored: list[str]
     warnings: list[str]
     benchmark_index: float | None
 
@@ -89,6 +90,10 @@ def summarize(name: str, report: dict[str, Any]) -> Summary:
             if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
                 failing.setdefault(category, []).append(f"{ref['id']}: {audit.get('title', '')}")
 
+    # Audits Lighthouse could not compute. With Lighthouse 12.2.3 on a newer Chromium, the few that read the
+    # trace's layout-shift and paint internals fail this way; none weighs in a score, but the list says so.
+    errored = sorted(audit_id for audit_id, audit in audits.items() if audit.get("scoreDisplayMode") == "error")
+
     warnings = list(report.get("runWarnings", []))
     if report.get("runtimeError"):
         warnings.insert(0, f"runtime error: {report['runtimeError'].get('message', report['runtimeError'])}")
@@ -98,6 +103,7 @@ def summarize(name: str, report: dict[str, Any]) -> Summary:
         scores=scores,
         metrics=metrics,
         failing=failing,
+        errored=errored,
         warnings=warnings,
         benchmark_index=report.get("environment", {}).get("benchmarkIndex"),
     )
@@ -117,6 +123,8 @@ def describe(summary: Summary) -> str:
     for category, audits in summary.failing.items():
         lines.append(f"  not passing in {category}:")
         lines.extend(f"    - {audit}" for audit in audits)
+    if summary.errored:
+        lines.append(f"  audits Lighthouse could not run: {', '.join(summary.errored)}")
     lines.extend(f"  warning: {warning}" for warning in summary.warnings)
     return "\n".join(lines)
 
