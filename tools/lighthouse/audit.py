@@ -144,6 +144,10 @@ def run_lighthouse(url: str, out_stem: Path, form_factor: str, chrome: str, atte
         f"--chrome-flags={CHROME_FLAGS}",
         "--no-enable-error-reporting",
         "--quiet",
+        # Lighthouse waits 45 s for the network and the CPU to go quiet, then calls a page that does not
+        # answer within 1 s hung. Pyodide's boot on a starved two-core machine (niced under a training run)
+        # took longer than that, so give it twice the time; an idle machine settles in a few seconds.
+        "--max-wait-for-load=90000",
     ]
     if form_factor == "desktop":
         command.append("--preset=desktop")
@@ -170,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     if not LIGHTHOUSE.exists():
         print(f"no Lighthouse at {LIGHTHOUSE}: run scripts/lighthouse.sh (it installs it)", file=sys.stderr)
         return 2
-    # Imported here so that --help works without the project installed.
+    # The repository's own server, importable from a checkout whose venv lacks the editable install;
+    # imported here so that --help works anywhere.
+    sys.path.insert(0, str(ROOT))
     from pet.server import BackgroundServer, SiteHandler
 
     class QuietHandler(SiteHandler):
