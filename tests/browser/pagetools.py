@@ -19,8 +19,15 @@ class Session:
     errors: list[str] = field(default_factory=list)
 
 
+# Every Content-Security-Policy violation of the page, as "directive blocked-uri source:line".
+RECORD_CSP_VIOLATIONS = """window.glubCspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.glubCspViolations.push(
+  `${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));"""
+
+
 def open_session(browser: Any, **context_options: Any) -> Session:
     context = browser.new_context(viewport={"width": 900, "height": 760}, **context_options)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     session = Session(context=context, page=context.new_page())
     # On the context, so that worker and service-worker requests are seen too.
     context.on("request", lambda request: session.requests.append(request.url))

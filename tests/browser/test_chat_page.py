@@ -31,5 +31,6 @@ def test_chat_page_replies_and_shows_typed_html_as_text(browser: Any, server: An
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(server.url))
         assert all(url.startswith((origin + "/", f"blob:{origin}/")) for url in session.requests)
         assert session.errors == []
+        assert page.evaluate("window.glubCspViolations") == []
     finally:
         session.context.close()

@@ -64,6 +64,21 @@ def test_page_makes_no_request_to_other_origins(booted: Session, server: Backgro
     assert outside == []
 
 
+def test_content_security_policy_allows_our_origin_only_and_nothing_breaks_it(
+    booted: Session, site: Path
+) -> None:
+    say(booted.page, "what is that light?")
+    policy = booted.page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
+    # Nothing but our origin anywhere: no other host, no scheme wildcard, no inline script.
+    assert not any(word in policy for word in ("*", "http:", "https:", "data:", "blob:", "'unsafe-inline'"))
+    assert booted.page.evaluate("window.glubCspViolations") == []
+    # The chat-only page runs the same runtimes under the same policy.
+    chat = (site / "chat.html").read_text()
+    assert f'<meta http-equiv="Content-Security-Policy" content="{policy}">' in chat
+
+
 def test_no_console_errors(booted: Session) -> None:
     say(booted.page, "are you hungry?")
     assert booted.errors == []
