@@ -96,9 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
-    from export.bench import run_bench
+    fused = not args.traced
+    if args.browser:
+        from export.browser_bench import markdown_table, run_browser_bench
 
-    run_bench(args.presets, args.variants, args.repeats)
+        rows = run_browser_bench(args.presets, args.variants, args.repeats, args.threads, fused, python=args.python)
+        print(markdown_table(rows))
+    else:
+        from export.bench import run_bench
+
+        run_bench(args.presets, args.variants, args.repeats, fused=fused)
 
 
 def build_bench_parser() -> argparse.ArgumentParser:
@@ -106,6 +113,13 @@ def build_bench_parser() -> argparse.ArgumentParser:
     parser.add_argument("--presets", nargs="+", default=["pet", "glub36m"])
     parser.add_argument("--variants", nargs="+", choices=["fp32", "int8", "q4"], default=["fp32", "int8", "q4"])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--traced", action="store_true",
+                        help="time the traced KV graph (torch.onnx.export) that the fused export replaced")
+    parser.add_argument("--browser", action="store_true",
+                        help="in headless Chromium on onnxruntime-web (wasm) instead of CPython onnxruntime")
+    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2], help="--browser: wasm thread counts")
+    parser.add_argument("--python", action="store_true",
+                        help="--browser: also time the KV loop driven from Python on Pyodide, as the page does")
     parser.set_defaults(run=cmd_bench)
     return parser
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -79,20 +80,45 @@ def timed_ms(reply, graph, prompt: list[int]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def bench_preset(preset_name: str, variants: list[str], repeats: int, log=print) -> list[dict]:
+QUANTIZERS = {"fp32": None, "int8": quantize_int8, "q4": quantize_4bit}
+
+
+def seeded_model(preset_name: str) -> GlubModel:
+    """The preset with random weights, the same every run (benchmarks need no trained model)."""
     torch.manual_seed(0)
-    model = GlubModel(preset(preset_name)).eval()
-    prompt = [1, 3, *range(100, 100 + PROMPT_TOKENS - 3), 4]
+    return GlubModel(preset(preset_name)).eval()
+
+
+def bench_prompt() -> list[int]:
+    """A chat-shaped prompt of PROMPT_TOKENS ids: ``<bos> <user> ... <fish>``."""
+    return [1, 3, *range(100, 100 + PROMPT_TOKENS - 3), 4]
+
+
+def export_pairs(
+    model: GlubModel, variants: list[str], folder: Path, fused: bool = True
+) -> Iterator[tuple[str, Path, Path]]:
+    """(variant, KV-cache graph, cache-less graph) for each variant, both quantized the same way.
+
+    The KV graph is the shipped export (``fused=False``: the traced graph it replaced); the
+    cache-less one is the reference project's way, traced from the same forward without a cache.
+    A generator, so each variant's files are written just before they are timed."""
+    kv_fp32 = export_onnx(model, folder / "kv.fp32.onnx", fused=fused)
+    naive_fp32 = export_full_window(model, folder / "naive.fp32.onnx")
+    for variant in variants:
+        quantize = QUANTIZERS[variant]
+        if quantize is None:
+            yield variant, kv_fp32, naive_fp32
+        else:
+            yield (variant, quantize(kv_fp32, folder / f"kv.{variant}.onnx"),
+                   quantize(naive_fp32, folder / f"naive.{variant}.onnx"))
+
+
+def bench_preset(preset_name: str, variants: list[str], repeats: int, log=print, fused: bool = True) -> list[dict]:
+    model = seeded_model(preset_name)
+    prompt = bench_prompt()
     rows = []
     with tempfile.TemporaryDirectory() as work:
-        folder = Path(work)
-        kv_fp32 = export_onnx(model, folder / "kv.fp32.onnx")
-        naive_fp32 = export_full_window(model, folder / "naive.fp32.onnx")
-        quantizers = {"fp32": None, "int8": quantize_int8, "q4": quantize_4bit}
-        for variant in variants:
-            quantize = quantizers[variant]
-            kv_path = kv_fp32 if quantize is None else quantize(kv_fp32, folder / f"kv.{variant}.onnx")
-            naive_path = naive_fp32 if quantize is None else quantize(naive_fp32, folder / f"naive.{variant}.onnx")
+        for variant, kv_path, naive_path in export_pairs(model, variants, Path(work), fused=fused):
             kv, naive = OnnxStepModel(kv_path), session(naive_path)
             same = kv_reply(kv, prompt) == naive_reply(naive, prompt)  # warm-up, and a check
             kv_times, naive_times = [], []
@@ -114,7 +140,7 @@ def bench_preset(preset_name: str, variants: list[str], repeats: int, log=print)
     return rows
 
 
-def run_bench(presets: list[str], variants: list[str], repeats: int = 5, log=print) -> list[dict]:
+def run_bench(presets: list[str], variants: list[str], repeats: int = 5, log=print, fused: bool = True) -> list[dict]:
     log(f"reply = {PROMPT_TOKENS}-token prompt + {NEW_TOKENS} greedy tokens, onnxruntime "
-        f"{ort.__version__} CPU, 1 thread, median of {repeats}")
-    return [row for name in presets for row in bench_preset(name, variants, repeats, log)]
+        f"{ort.__version__} CPU, 1 thread, median of {repeats}, {'fused' if fused else 'traced'} KV graph")
+    return [row for name in presets for row in bench_preset(name, variants, repeats, log, fused)]
