@@ -1,4 +1,5 @@
-"""``python -m pet build`` writes the site; ``python -m pet serve`` builds it and serves it locally."""
+"""``python -m pet build`` writes the site; ``python -m pet serve`` builds it and serves it locally;
+``python -m pet bench`` times the page in headless Chromium (pet/bench.py)."""
 
 from __future__ import annotations
 
