@@ -24,3 +24,10 @@ CHROMIUM_ARGS = [
 def launch(playwright: Any) -> Any:
     """A headless system Chromium from a started ``sync_playwright()`` driver."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def launch_persistent(playwright: Any, profile: str) -> Any:
+    """A headless system Chromium with a profile on disk (a throwaway context is incognito, never installable)."""
+    return playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )

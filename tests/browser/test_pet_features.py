@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pet.chromium import CHROMIUM, CHROMIUM_ARGS
+from pet.chromium import launch_persistent
 from pet.server import BackgroundServer
 
 from .pagetools import BOOT_TIMEOUT_MS, Session, open_session, say, wait_for_model
@@ -278,9 +278,7 @@ def test_new_build_shows_the_reload_prompt_and_keeps_the_model(browser: Any, sit
 
 def test_page_is_installable(playwright: Any, server: BackgroundServer, tmp_path: Path) -> None:
     # Incognito contexts are never installable: this needs a profile on disk.
-    context = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
+    context = launch_persistent(playwright, str(tmp_path / "profile"))
     try:
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(server.url)

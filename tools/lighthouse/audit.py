@@ -24,11 +24,6 @@ LIGHTHOUSE = Path(__file__).resolve().parent / "node_modules" / ".bin" / "lighth
 SITE = ROOT / "build" / "site"
 REPORTS = ROOT / "artifacts" / "lighthouse"
 
-# The flags that let this machine's Chromium run headless as root, with nothing phoning home during a run.
-CHROME_FLAGS = (
-    "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
-    "--disable-component-update --disable-sync"
-)
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 GATED = ("accessibility", "best-practices")
 # (audit id, key in the metrics audit's observed timings, label). The audit's value is Lighthouse's scored
@@ -129,7 +124,9 @@ def describe(summary: Summary) -> str:
     return "\n".join(lines)
 
 
-def run_lighthouse(url: str, out_stem: Path, form_factor: str, chrome: str, attempts: int = 3) -> dict[str, Any]:
+def run_lighthouse(
+    url: str, out_stem: Path, form_factor: str, chrome: str, chrome_flags: str, attempts: int = 3
+) -> dict[str, Any]:
     """Run the pinned Lighthouse; write ``<stem>.report.json`` and ``.html``; return the JSON report.
 
     A run that Lighthouse itself abandons (on a busy machine the trace sometimes misses the navigation start:
@@ -141,7 +138,7 @@ def run_lighthouse(url: str, out_stem: Path, form_factor: str, chrome: str, atte
         "--output=json",
         "--output=html",
         f"--output-path={out_stem}",
-        f"--chrome-flags={CHROME_FLAGS}",
+        f"--chrome-flags={chrome_flags}",
         "--no-enable-error-reporting",
         "--quiet",
         # Lighthouse waits 45 s for the network and the CPU to go quiet, then calls a page that does not
@@ -177,7 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     # The repository's own server, importable from a checkout whose venv lacks the editable install;
     # imported here so that --help works anywhere.
     sys.path.insert(0, str(ROOT))
+    from pet.chromium import CHROMIUM_ARGS
     from pet.server import BackgroundServer, SiteHandler
+
+    # The flags the browser tests use, so the audit's Chromium runs as theirs does.
+    chrome_flags = " ".join(["--headless", *CHROMIUM_ARGS])
 
     class QuietHandler(SiteHandler):
         # Lighthouse probes for robots.txt and for every script's source map, which the site does not ship:
@@ -199,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
                 name = f"{page}-{form_factor}"
                 print(f"auditing {name} ...", flush=True)
                 try:
-                    report = run_lighthouse(server.url + PAGES[page], REPORTS / name, form_factor, args.chrome)
+                    report = run_lighthouse(
+                        server.url + PAGES[page], REPORTS / name, form_factor, args.chrome, chrome_flags
+                    )
                 except (subprocess.CalledProcessError, OSError, json.JSONDecodeError) as error:
                     failed_runs.append(f"{name}: {error}")
                     continue
