@@ -3,6 +3,7 @@ exact resume from any saved step, and DistributedDataParallel under ``torchrun``
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
@@ -289,6 +290,13 @@ def train(
         result["ranks_agree"] = len(set(digests)) == 1
         if cluster.is_main:
             (out_dir / "ranks.json").write_text(json.dumps({"digests": digests}, indent=2) + "\n")
+        # The DDP wrapper holds the process group through reference cycles; left to the interpreter's
+        # shutdown, gloo's threads were torn down after Python and a rank aborted ("terminate called
+        # without an active exception") about once in ten runs. Free it now, and let every rank
+        # finish its last exchange before any of them destroys the group.
+        ddp = forward = None
+        gc.collect()
+        dist.barrier()
         dist.destroy_process_group()
     if cluster.is_main:
         plot_losses(read_metrics(out_dir / METRICS), out_dir / LOSS_CURVE)
