@@ -4,22 +4,15 @@ the report. Fast: one 20,000-sample corpus is shared by the module."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer import persona
-from trainer.data import (
-    PERSONAS,
-    generate_samples,
-    read_jsonl,
-    split_by_family,
-    write_dataset,
-    write_jsonl,
-)
+from trainer import flourishes, persona
+from trainer.corpus import load_corpus
+from trainer.data import PERSONAS, build_dataset, plan_split, read_jsonl, write_dataset, write_jsonl
 from trainer.persona import (
     claims_memory,
     forbidden_concepts,
@@ -31,19 +24,21 @@ from trainer.persona import (
     word_count,
 )
 from trainer.report import dataset_report, format_report, report_files
-from trainer.templates import inputs as input_data
-from trainer.templates import personas as persona_data
-from trainer.templates import replies as reply_data
 
 
 @pytest.fixture(scope="module")
-def corpus() -> list[dict]:
-    return generate_samples(20_000, seed=11)
+def split():
+    return build_dataset(20_000, seed=11)
 
 
 @pytest.fixture(scope="module")
-def corpus_report(corpus) -> dict:
-    return dataset_report(corpus)
+def samples(split) -> list[dict]:
+    return split.train + split.test
+
+
+@pytest.fixture(scope="module")
+def samples_report(samples) -> dict:
+    return dataset_report(samples)
 
 
 def good(**changes) -> dict:
@@ -224,154 +219,133 @@ def test_the_fish_world_never_trips_the_forbidden_list(words):
 # --- the generator ------------------------------------------------------------------------------------
 
 
+def _pattern(template: str) -> re.Pattern[str]:
+    """A written reply with its slots as wildcards."""
+    parts = re.split(r"\{[a-z_0-9]+\}", template)
+    return re.compile(".+?".join(re.escape(part) for part in parts))
+
+
 def test_generation_is_deterministic_for_a_seed_and_persona():
-    assert generate_samples(300, seed=7) == generate_samples(300, seed=7)
-    assert generate_samples(300, seed=7) != generate_samples(300, seed=8)
-    assert generate_samples(300, seed=7, persona="poet") != generate_samples(300, seed=7)
+    assert build_dataset(300, seed=7) == build_dataset(300, seed=7)
+    assert build_dataset(300, seed=7) != build_dataset(300, seed=8)
+    assert build_dataset(300, seed=7, persona="poet") != build_dataset(300, seed=7)
 
 
-def test_exact_count_and_schema(corpus):
-    assert len(corpus) == 20_000
-    assert len(generate_samples(1)) == 1
-    assert generate_samples(0) == []
-    for sample in corpus[:50]:
-        assert set(sample) == {"input", "output", "category", "component", "family"}
+def test_size_and_schema(samples):
+    assert abs(len(samples) - 20_000) <= 200
+    for sample in samples[:200]:
+        assert {"input", "output", "category", "component", "family", "situation", "phrasing", "reply"} <= set(sample)
+    with pytest.raises(ValueError, match="at least one sample"):
+        build_dataset(0)
 
 
-def test_every_sample_passes_the_rulebook(corpus_report):
-    assert corpus_report["invalid"] == 0 and corpus_report["problems"] == {}
+def test_every_sample_passes_the_rulebook(samples_report):
+    assert samples_report["invalid"] == 0 and samples_report["problems"] == {}
 
 
-def test_the_recipe_mix_and_persona_rates(corpus, corpus_report):
-    report = corpus_report
-    targets = {"poetic_foundation": 36, "balance": 27, "conversational_companion": 9, "obligatory_forgetting": 27}
-    for component, target in targets.items():
-        assert abs(report["components"][component]["pct"] - target) <= 3, component
-    assert report["forgetting_pct"] >= 20
-    assert 55 <= report["question_pct"] <= 65
-    assert 25 <= report["interjection_pct"] <= 35
-    # the forgetting component always forgets
-    assert all(is_forgetting(s["output"]) for s in corpus if s["component"] == "obligatory_forgetting")
+def test_a_reply_is_a_written_reply_whole(samples):
+    """Slot values, persona lines and forgetting are the only composed parts: a plain reply is exactly
+    its written sentence, and a forgetting one begins with it (or with all but its last sentence)."""
+    for sample in samples:
+        written = _pattern(sample["reply"])
+        if sample["component"] == "conversational_companion":
+            assert written.fullmatch(sample["output"]), sample
+        else:
+            first = re.split(r"(?<=[.!?]) ", sample["reply"])[0]
+            assert _pattern(first).match(sample["output"]), sample
 
 
-def test_diversity(corpus, corpus_report):
-    outputs = [s["output"] for s in corpus]
-    assert len(set(outputs)) / len(outputs) >= 0.9
-    assert len({s["input"] for s in corpus}) >= 10_000
-    assert corpus_report["distinct_2"] > 0.01
+def test_forgetting_comes_after_the_answer_on_a_measured_share(samples, samples_report):
+    assert 15 <= samples_report["forgetting_pct"] <= 35
+    forgot = [s for s in samples if s["component"] == "obligatory_forgetting"]
+    assert all(is_forgetting(s["output"]) for s in forgot)
+    gentle = {s.id for s in load_corpus() if s.gentle or s.short}
+    assert not [s for s in forgot if s["situation"] in gentle]  # a fish may lose the thread, not your pain
 
 
-def test_inputs_cover_the_kinds_of_message(corpus):
-    categories = Counter(s["category"] for s in corpus)
-    for category in ("greeting", "about_fish", "life", "feelings", "user_day", "nonsense", "rambling",
-                     "shouting", "emoji", "other_language", "rude", "remember", "break_character"):
-        assert categories[category] > 200, category
-    texts = [s["input"] for s in corpus]
+def test_replies_pick_up_the_slot_word_of_the_message(samples):
+    echoing = [s for s in samples if "{" in s["reply"]]
+    with_slot = [s for s in samples if "{" in s["phrasing"]]
+    assert len(echoing) > 0.5 * len(with_slot) > 0.03 * len(samples)  # ECHO_PREFERENCE of what can echo
+    situations = {s.id: s for s in load_corpus()}
+    for sample in [s for s in echoing if s["component"] == "conversational_companion"][:2000]:  # a trail-off may cut it
+        situation = situations[sample["situation"]]
+        for name in re.findall(r"\{([a-z_0-9]+)\}", sample["reply"]):
+            value = next(v for v in situation.slots[name] if v.lower() in sample["output"]
+                         and v.lower() in sample["input"].lower())
+            assert value, (name, sample)
+
+
+def test_messages_come_dressed_as_people_type_them(samples):
+    texts = [s["input"] for s in samples]
     assert all(0 < len(t.strip()) and len(t) <= 280 for t in texts)
-    assert any(len(t) > 200 for t in texts)  # long rambles
-    assert any(t.isupper() and len(t) > 10 for t in texts)  # all-caps
+    assert any(t.isupper() and len(t) > 10 for t in texts)  # shouting
     assert any(not t.isascii() for t in texts)  # emoji and other scripts
-    assert not [t for t in texts if forbidden_concepts(t)]  # nobody steers the fish toward them here
+    assert len(set(texts)) > 0.5 * len(texts)
 
 
-def test_pools_leave_questions_and_interjections_to_the_generator():
-    """Only the {end}/{forget} question pools hold '?', only OPENERS/CLOSERS hold interjections: the
-    generator decides both per sample, so the measured rates are the aimed-for ones."""
-    lines = sum(persona_data.PERSONA_LINES.values(), [])
-    asked = sum(reply_data.CATEGORY_QUESTIONS.values(), [])
-    pools = [reply_data.POOLS, *persona_data.OVERRIDES.values(), {"lines": lines}, {"end_q": asked}]
-    for group in pools:
-        for name, entries in group.items():
-            for entry in entries:
-                assert not has_interjection(entry), (name, entry)
-                if name not in ("end_q", "forget_q"):
-                    assert "?" not in entry, (name, entry)
-    for frames in reply_data.FRAMES.values():
-        for frame in frames:
-            assert "?" not in frame and not has_interjection(frame)
-    assert all(has_interjection(x) for x in reply_data.OPENERS + reply_data.CLOSERS)
-
-
-def test_no_template_holds_a_forbidden_concept():
-    texts = [entry for group in (reply_data.POOLS, input_data.POOLS, input_data.INPUTS) for e in group.values()
-             for entry in e]
-    texts += input_data.RAMBLE_CLAUSES + input_data.FOREIGN + sum(reply_data.FRAMES.values(), [])
-    texts += [entry for group in persona_data.OVERRIDES.values() for e in group.values() for entry in e]
-    assert [t for t in texts if forbidden_concepts(t.replace("{", " ").replace("}", " ").replace("|", " "))] == []
-
-
-def test_some_replies_pick_up_a_word_of_the_message(corpus):
-    food = re.compile(r"\b(?:made|ate|cooking) (?:a )?(\w+)")
-    meals = [(s, food.search(s["input"])) for s in corpus if s["category"] == "user_day"]
-    meals = [(s, m.group(1)) for s, m in meals if m]
-    echoed = [s for s, word in meals if re.search(rf"\b{word}\b", s["output"])]
-    assert len(meals) > 100 and len(echoed) > len(meals) * 0.1  # "i made soup" -> "soup sounds tasty, ..."
-
-
-def test_replies_fit_the_reply_budget(corpus):
+def test_replies_fit_the_reply_budget(samples):
     pieces = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[^\w\s]+")
-    assert max(len(pieces.findall(s["output"])) for s in corpus) <= 36
-    assert max(word_count(s["output"]) for s in corpus) <= 30
+    assert max(len(pieces.findall(s["output"])) for s in samples) <= 38
+    assert max(word_count(s["output"]) for s in samples) <= 30
 
 
 @pytest.mark.parametrize("name", [p for p in PERSONAS if p != "default"])
 def test_personas_are_valid_and_different(name):
-    samples = generate_samples(3000, seed=2, persona=name)
-    report = dataset_report(samples)
+    split = build_dataset(3000, seed=2, persona=name)
+    report = dataset_report(split.train)
     assert report["invalid"] == 0
-    assert 55 <= report["question_pct"] <= 65 and 25 <= report["interjection_pct"] <= 35
-    assert report["forgetting_pct"] >= 20
-    default = {s["output"] for s in generate_samples(3000, seed=2)}
-    mine = {s["output"] for s in samples}
-    assert len(mine & default) < 30
-    # its own lines show up often
-    own = {line for entries in persona_data.OVERRIDES[name].values() for line in entries if "{" not in line}
-    assert sum(any(line in s["output"] for line in own) for s in samples) > 1000
+    lines = flourishes.PERSONA_LINES[name]["before"] + flourishes.PERSONA_LINES[name]["after"]
+    own = sum(any(line in s["output"] for line in lines) for s in split.train)
+    assert 0.45 < own / len(split.train) < 0.75  # PERSONA_LINE_RATE, give or take a short reply
 
 
 def test_unknown_persona_is_refused():
     with pytest.raises(ValueError, match="unknown persona"):
-        generate_samples(10, persona="shark")
+        build_dataset(10, persona="shark")
 
 
 # --- the split ----------------------------------------------------------------------------------------
 
 
-def test_split_by_family_holds_out_whole_families_and_every_test_reply(corpus):
-    split = split_by_family(corpus)
-    train_families = {s["family"] for s in split.train}
-    test_families = {s["family"] for s in split.test}
-    assert train_families.isdisjoint(test_families)
+def test_no_test_phrasing_or_reply_is_ever_trained_on(split):
+    trained_replies = {s["reply"] for s in split.train}
+    trained_phrasings = {(s["situation"], s["phrasing"]) for s in split.train}
+    assert trained_replies.isdisjoint({s["reply"] for s in split.test})
+    assert trained_phrasings.isdisjoint({(s["situation"], s["phrasing"]) for s in split.test})
     assert {s["output"] for s in split.train}.isdisjoint({s["output"] for s in split.test})
-    assert 0.08 <= len(split.test) / len(corpus) <= 0.12
-    # every component keeps families on both sides, so a held-out shape is learnable in style
-    for component in persona.COMPONENTS:
-        assert any(f.startswith(component) for f in test_families), component
-        assert any(f.startswith(component) for f in train_families), component
+    assert 0.08 <= len(split.test) / (len(split.train) + len(split.test)) <= 0.12
 
 
-def test_split_is_stable_across_seeds():
-    a = split_by_family(generate_samples(4000, seed=1))
-    b = split_by_family(generate_samples(4000, seed=2))
-    assert {s["family"] for s in a.test} == {s["family"] for s in b.test}
+def test_every_situation_has_test_phrasings_and_some_are_held_out_whole(split):
+    corpus = load_corpus()
+    trained = {s["situation"] for s in split.train}
+    tested = {s["situation"]: s["held_out"] for s in split.test}
+    held_whole = {name for name, kind in tested.items() if kind == "situation"}
+    assert held_whole and held_whole.isdisjoint(trained)
+    assert {s.id for s in corpus} == trained | held_whole
+    assert {name for name, kind in tested.items() if kind == "phrasing"} == trained
+    # a few whole situations in every group, never a distress one
+    groups = {s.group for s in corpus if s.id in held_whole}
+    assert groups == {s.group for s in corpus}
+    assert not [s for s in corpus if s.id in held_whole and (s.gentle or s.short)]
 
 
-def test_split_drops_a_test_reply_that_train_also_has():
-    samples = [
-        {"input": "hi", "output": f"the water {i}", "category": "c", "component": "balance", "family": f"f{i % 10}"}
-        for i in range(100)
-    ]
-    held = split_by_family(samples).test[0]["family"]
-    samples.append({**samples[0], "output": next(s["output"] for s in samples if s["family"] == held)})
-    split = split_by_family(samples)
-    assert {s["output"] for s in split.train}.isdisjoint({s["output"] for s in split.test})
+def test_split_is_a_property_of_the_corpus_not_the_seed():
+    plan = plan_split(load_corpus())
+    test_phrasings = {(part.situation.id, phrasing) for part in plan for phrasing in part.test_phrasings}
+    test_replies = {reply for part in plan for reply in part.test_replies}
+    for seed in (1, 2):
+        test = build_dataset(4000, seed=seed).test
+        assert {(s["situation"], s["phrasing"]) for s in test} <= test_phrasings
+        assert {s["reply"] for s in test} <= test_replies
 
 
 def test_write_dataset_and_read_back(tmp_path: Path):
     split = write_dataset(tmp_path, target=2000, seed=4, persona="grumpy")
     train, test = read_jsonl(tmp_path / "train.jsonl"), read_jsonl(tmp_path / "test.jsonl")
     assert (train, test) == (split.train, split.test)
-    assert len(train) + len(test) == 2000
+    assert abs(len(train) + len(test) - 2000) <= 40
 
 
 def test_read_jsonl_errors_are_one_line(tmp_path: Path):
@@ -404,8 +378,10 @@ def test_report_on_a_small_file(tmp_path: Path):
     assert report["components"]["balance"] == {"count": 2, "pct": 50.0}
     assert report["categories"]["greeting"]["count"] == 3
     text = format_report(report)
-    assert "| contain a question | 50.0% | 55-65% | **no** |" in text
-    assert "| balance | 2 | 50.0 | 27 | **no** |" in text
+    assert "| contain a question | 50.0% | reported | |" in text
+    assert "| express forgetting | 25.0% | 15-35% | yes |" in text
+    assert "| balance | 2 | 50.0 |" in text
+    assert "written replies" not in text  # these samples name no situation
     assert "output claims to remember an earlier conversation" in text
 
     other = tmp_path / "other.jsonl"
@@ -413,3 +389,13 @@ def test_report_on_a_small_file(tmp_path: Path):
     both = report_files([path, other])
     assert both.count("| measure | value |") == 3  # each file and all together
     assert f"| {other} | 2 | 1 | 0 |" in both  # one output shared with the first file
+
+
+def test_report_counts_the_written_corpus_behind_the_samples(samples_report):
+    corpus = load_corpus()
+    assert samples_report["situations"] == len(corpus)
+    assert samples_report["phrasings"] <= sum(len(set(s.phrasings)) for s in corpus)
+    assert samples_report["written_replies"] <= sum(len(set(s.replies)) for s in corpus)
+    assert 3 < samples_report["echo_pct"] < 60
+    text = format_report(samples_report)
+    assert f"| situations | {len(corpus):,} | >= 400 (whole dataset) |" in text

@@ -91,7 +91,7 @@ def test_rope_scores_depend_only_on_relative_position():
 
 def test_every_preset_has_its_pinned_parameter_count():
     counts = {name: GlubModel(preset(name)).num_parameters() for name in PRESETS}
-    assert counts == {"glub36m": 36_055_680, "pet": 4_524_288, "tiny": 428_352,
+    assert counts == {"glub36m": 36_055_680, "pet": 4_524_288, "pet-large": 12_587_904, "tiny": 428_352,
                       "pet-vanilla": 4_524_288, "tiny-vanilla": 428_352}  # equal sizes for the comparison
 
 

@@ -138,10 +138,9 @@ def test_ids_match_library_on_every_corpus_line(hf: HFTokenizer, py: Tokenizer) 
 
 
 def test_ids_match_library_on_the_generated_dataset(hf: HFTokenizer, py: Tokenizer, tmp_path: Path) -> None:
-    data = pytest.importorskip("trainer.data", reason="trainer.data is not written yet")
-    if not hasattr(data, "generate_samples"):
-        pytest.skip("trainer.data has no generate_samples yet")
-    samples = data.generate_samples(2000, seed=3)
+    from trainer.data import build_dataset
+
+    samples = build_dataset(2000, seed=3).train
     texts = [s[key] for s in samples for key in ("input", "output")]
     real = train_tokenizer(texts)
     real_py = Tokenizer.from_json(real.to_str())

@@ -14,18 +14,18 @@ from export.parity import greedy_tokens, max_logit_difference, parity_prompts
 from export.runtime import OnnxStepModel
 from trainer.chat import TorchStepModel
 from trainer.checkpoint import load_checkpoint, sha256_file
-from trainer.data import generate_samples, read_jsonl, split_by_family
+from trainer.data import build_dataset, read_jsonl
 
 
-def test_dataset_split_shares_no_template_family_between_train_and_test():
-    split = split_by_family(generate_samples(3000, seed=3))
-    assert {s["family"] for s in split.train}.isdisjoint({s["family"] for s in split.test})
+def test_dataset_split_shares_no_reply_between_train_and_test():
+    split = build_dataset(3000, seed=3)
+    assert {s["reply"] for s in split.train}.isdisjoint({s["reply"] for s in split.test})
     assert {s["output"] for s in split.train}.isdisjoint({s["output"] for s in split.test})
 
 
 def test_dataset_is_deterministic_for_a_seed():
-    assert generate_samples(200, seed=5) == generate_samples(200, seed=5)
-    assert generate_samples(200, seed=5) != generate_samples(200, seed=6)
+    assert build_dataset(200, seed=5) == build_dataset(200, seed=5)
+    assert build_dataset(200, seed=5) != build_dataset(200, seed=6)
 
 
 def test_malformed_data_file_names_the_line(tmp_path):

@@ -58,9 +58,10 @@ def cmd_eval(args: argparse.Namespace) -> None:
     from engine_py.tokenizer import Tokenizer
     from trainer.checkpoint import TOKENIZER, load_checkpoint, sha256_file
     from trainer.data import read_jsonl
-    from trainer.train import encode_file, evaluate, load_tokenizer
+    from trainer.train import evaluate, load_tokenizer
 
     test_file = args.data / "test.jsonl"
+    test = read_jsonl(test_file)
     if args.onnx is not None:
         from export.evaluate import onnx_test_loss  # the graph runs through onnxruntime, as shipped
         from export.runtime import OnnxStepModel
@@ -68,19 +69,52 @@ def cmd_eval(args: argparse.Namespace) -> None:
         tokenizer_path = args.tokenizer or args.onnx.parent / TOKENIZER
         step_model = OnnxStepModel(args.onnx)
         tokenizer = Tokenizer.from_file(tokenizer_path)
-        loss = onnx_test_loss(step_model, tokenizer, read_jsonl(test_file))
+
+        def loss_of(samples: list[dict]) -> float:
+            return onnx_test_loss(step_model, tokenizer, samples)
+
         source = args.onnx
     else:
+        from trainer.train import encode_sample, encode_text
+
         model, info = load_checkpoint(args.checkpoint)
         tokenizer_path = args.tokenizer or args.checkpoint / TOKENIZER
         if info.get("tokenizer_sha256") and sha256_file(tokenizer_path) != info["tokenizer_sha256"]:
             raise ValueError(f"{tokenizer_path} is not the tokenizer {args.checkpoint} was trained with")
-        loss = evaluate(model, encode_file(test_file, load_tokenizer(tokenizer_path), "reply"), "cpu")
+        hf_tokenizer = load_tokenizer(tokenizer_path)
+
+        def loss_of(samples: list[dict]) -> float:
+            encoded = [encode_sample(encode_text(hf_tokenizer, s["input"]), encode_text(hf_tokenizer, s["output"]),
+                                     "reply") for s in samples]
+            return evaluate(model, encoded, "cpu")
+
         source = args.checkpoint
         from trainer.chat import TorchStepModel
 
         step_model, tokenizer = TorchStepModel(model), Tokenizer.from_file(tokenizer_path)
+    loss = loss_of(test)
     print(f"{source}: test loss {loss:.4f}, perplexity {math.exp(loss):.3f} (reply tokens of {test_file})")
+    if args.listening:
+        from engine_py.generate import generate_reply
+        from trainer.corpus import load_corpus
+        from trainer.listening import SituationIndex, listening_ratio, pick, situation_accuracy
+
+        settings = SamplerSettings()
+        index = SituationIndex(load_corpus())
+        for kind in ("phrasing", "situation"):
+            held = [s for s in test if s.get("held_out") == kind]
+            if not held:
+                print(f"held-out {kind}s: none in {test_file}")
+                continue
+            ratio = listening_ratio(loss_of, pick(held, args.listening_samples))
+            print(f"held-out {kind}s: listening ratio {ratio['ratio']:.3f} (perplexity {ratio['own_perplexity']} "
+                  f"after its own message, {ratio['swapped_perplexity']} after another; {ratio['samples']} samples)")
+            prompts = pick(list({(s["situation"], s["phrasing"]): s for s in held}.values()), args.listening_samples)
+            accuracy = situation_accuracy(
+                lambda message, seed: generate_reply(step_model, tokenizer, message, settings, seed), prompts, index
+            )
+            print(f"held-out {kind}s: situation accuracy {accuracy['top1_pct']}% top-1, {accuracy['top5_pct']}% "
+                  f"top-5 (chance {accuracy['chance_pct']}%; {accuracy['replies']} replies)")
     if args.persona:
         from trainer.persona_eval import evaluate_persona, format_persona
 
@@ -89,6 +123,85 @@ def cmd_eval(args: argparse.Namespace) -> None:
         if result["failures"]:
             raise ValueError(f"persona bars not met: {'; '.join(result['failures'])}")
         print("persona bars met")
+
+
+def cmd_overlap(args: argparse.Namespace) -> None:
+    from trainer.corpus import load_corpus
+    from trainer.data import read_jsonl
+    from trainer.overlap import near_pairs, read_field
+
+    corpus = load_corpus()
+    messages = [p for s in corpus for p in s.phrasings]
+    replies = [r for s in corpus for r in s.replies]
+    for path in args.data_files:
+        samples = read_jsonl(path)
+        messages += [s["input"] for s in samples]
+        replies += [s["output"] for s in samples]
+    found = 0
+    for path in args.against:
+        prompts = read_field(path, ("prompt", "message", "input"))
+        outputs = read_field(path, ("output", "reply"))
+        for kind, ours, theirs in (("message", messages, prompts), ("reply", replies, outputs)):
+            pairs = near_pairs(ours, theirs, args.threshold) if theirs else []
+            for text, other, ratio in pairs:
+                print(f"{path}: {kind} {text!r} is near {other!r} ({ratio})")
+            print(f"{path}: {len(theirs)} {kind}s against {len(set(ours)):,} of ours: {len(pairs)} near")
+            found += len(pairs)
+    if found:
+        raise ValueError(f"{found} near duplicates")
+
+
+def cmd_replies(args: argparse.Namespace) -> None:
+    import json
+
+    from engine_py.generate import generate_reply
+    from engine_py.tokenizer import Tokenizer
+    from export.runtime import OnnxStepModel
+    from trainer.checkpoint import TOKENIZER
+    from trainer.judging import read_prompts, replies
+
+    model = OnnxStepModel(args.onnx)
+    tokenizer = Tokenizer.from_file(args.onnx.parent / TOKENIZER)
+    settings = SamplerSettings(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
+                               repetition_penalty=args.repetition_penalty)
+    made = replies(lambda message, seed: generate_reply(model, tokenizer, message, settings, seed),
+                   read_prompts(args.prompts), args.seeds)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in made), encoding="utf-8")
+    print(f"wrote {len(made)} replies to {args.out}")
+
+
+def cmd_judge_pairs(args: argparse.Namespace) -> None:
+    import json
+
+    from trainer.judging import make_pairs, read_replies
+
+    pairs, key = make_pairs(read_replies(args.a), read_replies(args.b), args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "pairs.jsonl").write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs),
+                                          encoding="utf-8")
+    (args.out / "key.json").write_text(json.dumps({"a": str(args.a), "b": str(args.b), "slots": key}, indent=1))
+    print(f"wrote {len(pairs)} pairs to {args.out / 'pairs.jsonl'}; the key (keep it from the judge) in key.json")
+
+
+def cmd_judge_score(args: argparse.Namespace) -> None:
+    import json
+
+    from trainer.judging import AXES, score
+
+    key = json.loads((args.folder / "key.json").read_text())
+    verdicts = [json.loads(line) for path in sorted(args.folder.glob("verdicts*.jsonl"))
+                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    result = score(verdicts, key["slots"])
+    print(f"A = {key['a']}\nB = {key['b']}")
+    print(f"{result['pairs']} pairs: A preferred {result['a_preferred']} ({result['a_preferred_pct']}%), "
+          f"B preferred {result['b_preferred']}, ties {result['ties']}")
+    print("| | " + " | ".join(AXES) + " | responds | wrong in distress |")
+    for fish in ("a", "b"):
+        row = result[fish]
+        print(f"| {fish.upper()} | " + " | ".join(f"{row[axis]:.2f}" for axis in AXES)
+              + f" | {row['responds_pct']}% | {row['distress_wrong']} |")
+    (args.folder / "result.json").write_text(json.dumps(result, indent=1))
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
@@ -185,7 +298,40 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", type=Path, default=Path("data"))
     evaluate.add_argument("--tokenizer", type=Path)
     evaluate.add_argument("--persona", action="store_true", help="also run the persona evaluation (3 seeds a prompt)")
+    evaluate.add_argument("--listening", action="store_true",
+                          help="also the listening ratio and situation accuracy on the held-out test samples")
+    evaluate.add_argument("--listening-samples", type=int, default=600,
+                          help="at most this many samples (and prompts) for each listening measure")
     evaluate.set_defaults(run=cmd_eval)
+
+    overlap = commands.add_parser("overlap", help="near duplicates between the corpus (and data) and prompt files")
+    overlap.add_argument("against", type=Path, nargs="+", help="JSONL files with prompt/input and output/reply fields")
+    overlap.add_argument("--data-files", type=Path, nargs="*", default=[], help="generated JSONL files to check too")
+    overlap.add_argument("--threshold", type=float, default=0.8)
+    overlap.set_defaults(run=cmd_overlap)
+
+    made = commands.add_parser("replies", help="a model's replies to a prompt file, several seeds each")
+    made.add_argument("--onnx", type=Path, required=True)
+    made.add_argument("--prompts", type=Path, required=True, help="JSONL with a prompt field, or text a line each")
+    made.add_argument("--seeds", type=int, default=3)
+    made.add_argument("--out", type=Path, required=True)
+    defaults = SamplerSettings()
+    made.add_argument("--temperature", type=float, default=defaults.temperature)
+    made.add_argument("--top-k", type=int, default=defaults.top_k)
+    made.add_argument("--top-p", type=float, default=defaults.top_p)
+    made.add_argument("--repetition-penalty", type=float, default=defaults.repetition_penalty)
+    made.set_defaults(run=cmd_replies)
+
+    pairs = commands.add_parser("judge-pairs", help="anonymous A/B pairs in shuffled order, and their key apart")
+    pairs.add_argument("a", type=Path, help="replies of fish A (JSONL: prompt, seed, output)")
+    pairs.add_argument("b", type=Path, help="replies of fish B")
+    pairs.add_argument("--out", type=Path, required=True)
+    pairs.add_argument("--seed", type=int, default=0)
+    pairs.set_defaults(run=cmd_judge_pairs)
+
+    scoring = commands.add_parser("judge-score", help="score the verdicts*.jsonl of a judge folder against its key")
+    scoring.add_argument("folder", type=Path)
+    scoring.set_defaults(run=cmd_judge_score)
 
     comparison = commands.add_parser("compare", help="modern against vanilla blocks at equal parameters and budget")
     comparison.add_argument("--data", type=Path, default=Path("data"))

@@ -1,70 +1,53 @@
-"""The offline goldfish corpus: procedural exchanges, written for this project.
+"""The offline goldfish dataset, expanded from the conversation corpus the team writes.
 
-Each sample is ``{"input", "output", "category", "component", "family"}``:
-- ``input``: what a person types, composed from the pools in ``trainer/templates/inputs.py`` in one of
-  the input categories (greetings, questions about the fish, life, feelings, the user's day, nonsense,
-  long rambles, all-caps, emoji, other languages, rude messages, attempts to make it remember or break
-  character), with surface noise (prefixes, suffixes, a capital first letter, "u" for "you");
-- ``output``: the fish's reply, one composition frame of ``trainer/templates/replies.py`` filled from
-  shared pools; the frame is the sample's ``family``;
-- ``category``: the input category; ``component``: the recipe component of the reply.
+The corpus (``trainer/conversations/*.toml``, read by ``trainer.corpus``) holds situations, each with
+many phrasings of a message and many written replies that answer it. A sample pairs one phrasing with
+one reply of the same situation, the slots filled with the same values on both sides ("i got a
+{pet}" / "a {pet}! is it wiggly?"), the message dressed in surface noise and, on a measured share of
+replies, a forgetting tail or trail-off after the reply has answered (``trainer.flourishes``).
 
-The generator decides for each sample whether the reply asks a question, carries an interjection or
-(outside the forgetting component) forgets, before it composes the reply, so the measured rates are the
-aimed-for rates. Every sample passes ``trainer.persona.validate_sample``; outputs are unique.
-The train/test split is by family (DESIGN.md): no test reply shape is ever trained on.
+Each sample is ``{"input", "output", "category", "component", "family", "situation", "phrasing",
+"reply"}``: ``category`` is the situation's group, ``family`` and ``situation`` its id, ``phrasing``
+and ``reply`` the written templates (the report counts them), ``component`` says whether the fish
+forgot (``obligatory_forgetting``) or not (``conversational_companion``). Short-form situations ("say
+one word") add ``"form": "short"``; test samples add ``"held_out"``: ``"phrasing"`` or ``"situation"``.
+
+The split is a property of the corpus, not of the seed: in every situation some phrasings and some
+replies are test-only, and some whole situations (a few in every group) are test-only, so no test
+reply and no test phrasing is ever trained on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import random
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer.persona import COMPONENTS, MAX_INPUT_CHARS, validate_sample
-from trainer.templates import inputs as input_data
-from trainer.templates import personas as persona_data
-from trainer.templates import replies as reply_data
+from trainer import flourishes
+from trainer.corpus import Situation, fill, load_corpus, replies_for, slots_in
+from trainer.persona import MAX_INPUT_CHARS, validate_sample
 
 PERSONAS: tuple[str, ...] = ("default", "grumpy", "poet", "philosopher")
-
-# The reference recipe, by component (relative weights; they sum to 0.99, so each share is weight / 0.99).
-COMPONENT_WEIGHTS: dict[str, float] = {
-    "poetic_foundation": 0.36,
-    "balance": 0.27,
-    "conversational_companion": 0.09,
-    "obligatory_forgetting": 0.27,
-}
-QUESTION_RATE = 0.60  # replies that end in (or hold) a question
-INTERJECTION_RATE = 0.30  # replies that open with or hold glub, blub or oh!
-EXTRA_FORGETTING_RATE = 0.05  # replies outside obligatory_forgetting that still lose the thread
-OPENER_SHARE = 0.75  # of interjections, how many open the reply (the rest close it)
-ECHO_RATE = 0.5  # where the message names a food, a pet, a name..., how often the reaction picks it up
-ECHO_CATEGORIES = frozenset(
-    {"greeting", "goodbye", "about_fish", "life", "feelings", "user_day", "remember", "rambling"}
-)
-
-# Input categories and how often each is drawn.
-CATEGORY_WEIGHTS: dict[str, float] = {
-    "greeting": 9, "goodbye": 4, "about_fish": 12, "life": 7, "feelings": 10, "user_day": 12, "nonsense": 5,
-    "rude": 5, "remember": 8, "break_character": 6, "shouting": 5, "emoji": 5, "other_language": 5, "rambling": 7,
-}
-# Surface categories wrap a message of one of these.
-_BASE_FOR_SURFACE = ["greeting", "about_fish", "feelings", "user_day", "life", "remember", "rude", "goodbye"]
+FORGET_RATE = 0.24  # of replies outside gentle and short situations
+ECHO_PREFERENCE = 0.6  # where a phrasing has a slot word, how often the reply is one that picks it up
+TRAIL_OFF_SHARE = 0.35  # of forgetting replies with two sentences or more, how many trail off mid-sentence
+HELD_OUT_SITUATIONS = 0.08  # of each group's situations (not gentle, not short), test-only as a whole
+HELD_OUT_PHRASINGS = 0.15  # of each other situation's phrasings (at least 2)
+HELD_OUT_REPLIES = 0.15  # of each other situation's replies (at least 3)
+TEST_FRACTION = 0.1  # of the samples
 
 # Replies stay inside the 40-token reply budget: at most this many characters, and this many pieces
 # (words and punctuation runs, a lower bound on byte-level BPE tokens).
-MAX_REPLY_CHARS = 150
-MAX_REPLY_PIECES = 36
+MAX_REPLY_CHARS = 160
+MAX_REPLY_PIECES = 38
 _PIECE = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[^\w\s]+")
-_SLOT = re.compile(r"\{([^{}]*)\}")
-_SPACES = re.compile(r"\s+")
-_MAX_TRIES = 40
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_MAX_TRIES = 30
 
 
 @dataclass(frozen=True)
@@ -73,242 +56,204 @@ class Split:
     test: list[dict]
 
 
-def family_names() -> list[str]:
-    """Every reply family, ``<component>/<frame index>``."""
-    return [f"{c}/{i:02d}" for c in COMPONENTS for i in range(len(reply_data.FRAMES[c]))]
+@dataclass(frozen=True)
+class Part:
+    """What of one situation goes where."""
+
+    situation: Situation
+    train_phrasings: tuple[str, ...]
+    train_replies: tuple[str, ...]
+    test_phrasings: tuple[str, ...]
+    test_replies: tuple[str, ...]
+
+    @property
+    def held_out(self) -> bool:
+        return not self.train_phrasings
 
 
-class _Composer:
-    """Expands ``{slot}`` and ``{a|b}`` notation from a set of pools with one random stream."""
-
-    def __init__(self, pools: dict[str, list[str]], rng: random.Random):
-        self.pools = pools
-        self.rng = rng
-        self.extra: dict[str, list[str]] = {}
-        self.picked: dict[str, str] = {}  # the last entry drawn from each named pool
-
-    def _pick(self, match: re.Match[str]) -> str:
-        body = match.group(1)
-        if "|" in body:
-            return self.rng.choice(body.split("|"))
-        pool = self.extra.get(body) or self.pools.get(body)
-        if pool is None:
-            raise KeyError(f"no pool named {body!r}")
-        choice = self.rng.choice(pool)
-        self.picked[body] = choice
-        return choice
-
-    def expand(self, template: str) -> str:
-        while "{" in template:
-            template = _SLOT.sub(self._pick, template)
-        return template
+def _rank(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
-def _pools_for(persona: str) -> dict[str, list[str]]:
-    if persona not in PERSONAS:
-        raise ValueError(f"unknown persona {persona!r}; choose one of {', '.join(PERSONAS)}")
-    pools = {name: list(entries) for name, entries in reply_data.POOLS.items()}
-    pools.update(persona_data.OVERRIDES.get(persona, {}))
-    pools.update({name: list(entries) for name, entries in input_data.POOLS.items() if name not in pools})
-    return pools
+def _held(items: tuple[str, ...], share: float, least: int, salt: str) -> set[str]:
+    count = max(least, math.ceil(share * len(items)))
+    return set(sorted(items, key=lambda item: _rank(f"{salt}/{item}"))[:count])
 
 
-# --- inputs -----------------------------------------------------------------------------------------
+def plan_split(situations: list[Situation]) -> list[Part]:
+    """Which situations, phrasings and replies are test-only: a stable hash order, no seed."""
+    by_group: dict[str, list[Situation]] = {}
+    for situation in situations:
+        by_group.setdefault(situation.group, []).append(situation)
+    held_situations = set()
+    for group in by_group.values():
+        # distress and the form requests are always trained on: the fish must have seen them to meet them
+        group = [s for s in group if not s.gentle and not s.short]
+        if len(group) >= 4:
+            count = max(1, round(HELD_OUT_SITUATIONS * len(group)))
+            held_situations |= {s.id for s in sorted(group, key=lambda s: _rank(s.id))[:count]}
+    parts = []
+    for s in situations:
+        phrasings, replies = tuple(dict.fromkeys(s.phrasings)), tuple(dict.fromkeys(s.replies))
+        if s.id in held_situations:
+            parts.append(Part(s, (), (), phrasings, replies))
+            continue
+        test_replies = _held(replies, HELD_OUT_REPLIES, 3, s.id)
+        test_phrasings = _held(phrasings, HELD_OUT_PHRASINGS, 2, s.id)
+        train_replies = tuple(r for r in replies if r not in test_replies)
+        # a test phrasing needs a test reply its slots can fill; one without stays in train
+        test_phrasings = {p for p in test_phrasings if replies_for(s, p, tuple(test_replies))}
+        parts.append(Part(
+            s,
+            tuple(p for p in phrasings if p not in test_phrasings),
+            train_replies,
+            tuple(p for p in phrasings if p in test_phrasings),
+            tuple(r for r in replies if r in test_replies),
+        ))
+    return parts
+
+
+# --- one sample ---------------------------------------------------------------------------------------
 
 
 def _surface(text: str, rng: random.Random) -> str:
-    text = rng.choice(input_data.PREFIXES) + text + rng.choice(input_data.SUFFIXES)
+    """The message as people type it: sometimes a greeting in front, a "lol" behind, capitals, emoji."""
+    if rng.random() < 0.15:
+        text = rng.choice(flourishes.MESSAGE_PREFIXES) + text[:1].lower() + text[1:]
+    if rng.random() < 0.15 and text[-1:].isalnum():
+        text += rng.choice(flourishes.MESSAGE_SUFFIXES)
     roll = rng.random()
-    if roll < 0.3:
+    if roll < 0.05:
+        text = text.upper() + rng.choice(["", "!", "!!!"])
+    elif roll < 0.25:
         text = text[:1].upper() + text[1:]
-    elif roll < 0.36:
-        text = text.replace("you", "u").replace("are ", "r ")
-    return text
+    elif roll < 0.40:
+        text = text.lower()
+    elif roll < 0.44:
+        text = re.sub(r"\byou\b", "u", text)
+    if rng.random() < 0.05:
+        emoji = rng.choice(flourishes.EMOJI)
+        text = f"{emoji} {text}" if rng.random() < 0.3 else f"{text} {emoji}"
+    return text[:MAX_INPUT_CHARS].strip()
 
 
-def _make_input(category: str, inputs: _Composer) -> tuple[str, str]:
-    """A message of ``category``; returns (message, the base category whose reaction fits it).
-    ``inputs.picked`` keeps the words drawn into it (a food, a name...) for the reply to echo."""
-    rng = inputs.rng
-    inputs.picked = {}
-    if category == "rambling":
-        count = rng.randint(4, 9)
-        parts = [inputs.expand(rng.choice(input_data.RAMBLE_CLAUSES)) for _ in range(count)]
-        text = parts[0]
-        for part in parts[1:]:
-            text += rng.choice(input_data.RAMBLE_JOINS) + part
-        if len(text) > MAX_INPUT_CHARS:
-            text = text[:MAX_INPUT_CHARS].rsplit(" ", 1)[0]
-        return _surface(text, rng)[:MAX_INPUT_CHARS].strip(), category
-    if category == "other_language":
-        text = rng.choice(input_data.FOREIGN)
-        if rng.random() < 0.3:
-            text += " " + rng.choice(input_data.EMOJI)
-        return text, category
-    if category in ("shouting", "emoji"):
-        base = inputs.expand(rng.choice(input_data.INPUTS[rng.choice(_BASE_FOR_SURFACE)]))
-        if category == "shouting":
-            return (base.upper() + rng.choice(["", "!", "!!!", "?!", " !!"])), category
-        if rng.random() < 0.25:
-            return "".join(rng.choice(input_data.EMOJI) for _ in range(rng.randint(1, 4))), category
-        emoji = "".join(rng.choice(input_data.EMOJI) for _ in range(rng.randint(1, 3)))
-        text = f"{emoji} {base}" if rng.random() < 0.4 else f"{_surface(base, rng)} {emoji}"
-        return text, category
-    return _surface(inputs.expand(rng.choice(input_data.INPUTS[category])), rng).strip(), category
+def _forget(reply: str, rng: random.Random) -> str:
+    """The reply, then the thread lost: a tail, or a trail-off into its last sentence."""
+    sentences = _SENTENCE.split(reply)
+    if len(sentences) >= 2 and rng.random() < TRAIL_OFF_SHARE:
+        last = sentences[-1].split()
+        keep = rng.randint(1, max(1, min(4, len(last) - 2)))
+        begun = " ".join(last[:keep]).rstrip(",.!?;")
+        return " ".join(sentences[:-1] + [begun + rng.choice(flourishes.TRAIL_OFFS)])
+    return f"{reply} {rng.choice(flourishes.FORGET_TAILS)}".replace(". ...", "...").replace("! ...", "!...")
 
 
-# --- replies ----------------------------------------------------------------------------------------
+def _persona_line(reply: str, persona: str, rng: random.Random) -> str:
+    lines = flourishes.PERSONA_LINES[persona]
+    if rng.random() < 0.5:
+        return f"{rng.choice(lines['before'])} {reply}"
+    return f"{reply} {rng.choice(lines['after'])}"
 
 
-def _cut(composer: _Composer) -> str:
-    """An image sentence cut off after a few words: the fish forgets mid-sentence."""
-    words = composer.expand("{img}").split()
-    keep = composer.rng.randint(3, max(3, len(words) - 1))
-    return " ".join(words[:keep]).rstrip(",.")
+def _fits(output: str) -> bool:
+    return len(output) <= MAX_REPLY_CHARS and len(_PIECE.findall(output)) <= MAX_REPLY_PIECES
 
 
-def _compose_reply(
-    frame: str, category: str, persona: str, flags: dict, composer: _Composer, heard: dict[str, str]
-) -> str:
-    rng = composer.rng
-    composer.extra = {}
-    question, forgets = flags["question"], flags["forgets"]
-    reaction_pool = composer.pools[f"r_{category}"]
-    echo: dict[str, list[str]] = {}
-    if category in ECHO_CATEGORIES and rng.random() < ECHO_RATE:
-        # answer a word of the message itself: "i made pancakes" -> "pancakes sound tasty..."
-        words = sorted(key for key in heard if f"echo_{key}" in composer.pools)
-        if words:
-            key = rng.choice(words)
-            reaction_pool = composer.pools[f"echo_{key}"]
-            echo = {key: [heard[key]]}
-    questions = composer.pools["end_q"]
-    if category in reply_data.CATEGORY_QUESTIONS and rng.random() < 0.4 and persona == "default":
-        questions = reply_data.CATEGORY_QUESTIONS[category]
-    forget = composer.pools["forget_q" if question else "forget_s"]
-    end = questions if question else composer.pools["end_s"]
-    if forgets and "{end}" in frame:
-        frame = frame.replace("{end}", "{cut}... {forget}")
-    if persona != "default" and rng.random() < persona_data.PERSONA_LINE_RATE:
-        line = rng.choice(persona_data.PERSONA_LINES[persona])
-        frame = frame.replace("{end}", line + ". {end}").replace("{forget}", "{forget} " + line + ".")
-    composer.extra = {"r": reaction_pool, "end": end, "forget": forget, "cut": [_cut(composer)], **echo}
-    text = composer.expand(frame)
-    if flags["interjection"]:
-        if rng.random() < OPENER_SHARE:
-            text = rng.choice(reply_data.OPENERS) + text
-        else:
-            text = text + rng.choice(reply_data.CLOSERS)
-    return _SPACES.sub(" ", text.lower()).strip()
+def make_sample(
+    situation: Situation, phrasing: str, reply: str, persona: str, forgets: bool, rng: random.Random
+) -> dict | None:
+    """One exchange, or None when the composed reply breaks a rule (the caller draws again)."""
+    values = {name: rng.choice(situation.slots[name]) for name in slots_in(phrasing) | slots_in(reply)}
+    output = fill(reply, {name: value.lower() for name, value in values.items()})
+    if persona != "default" and rng.random() < flourishes.PERSONA_LINE_RATE:
+        output = _persona_line(output, persona, rng)
+    forgot = forgets and not situation.gentle and not situation.short
+    if forgot:
+        output = _forget(output, rng)
+    sample = {
+        "input": _surface(fill(phrasing, values), rng),
+        "output": output,
+        "category": situation.group,
+        "component": "obligatory_forgetting" if forgot else "conversational_companion",
+        "family": situation.id,
+        "situation": situation.id,
+        "phrasing": phrasing,
+        "reply": reply,
+    }
+    if situation.short:
+        sample["form"] = "short"
+    if not _fits(output) or validate_sample(sample):
+        return None
+    return sample
 
 
-def _tidy(text: str) -> str:
-    # "..." survives; accidental doubled full stops, ",." or a space before punctuation do not
-    text = re.sub(r"(?<!\.)\.\.(?!\.)", ".", text).replace(",.", ".").replace(",...", "...")
-    return re.sub(r"\s+([,.!?])", r"\1", text)
-
-
-def _weighted(rng: random.Random, names: list[str], weights: list[float]) -> str:
-    return rng.choices(names, weights=weights, k=1)[0]
-
-
-def generate_samples(target: int, seed: int = 0, persona: str = "default") -> list[dict]:
-    """``target`` valid, distinct exchanges, deterministic for ``seed`` and ``persona``."""
-    pools = _pools_for(persona)
-    rng = random.Random(f"glub/{seed}/{persona}")
-    composer = _Composer(pools, rng)
-    inputs = _Composer(input_data.POOLS, rng)
-    components = list(COMPONENT_WEIGHTS)
-    component_weights = [COMPONENT_WEIGHTS[c] for c in components]
-    categories = list(CATEGORY_WEIGHTS)
-    category_weights = [CATEGORY_WEIGHTS[c] for c in categories]
-    total_weight = sum(component_weights)
-    made = dict.fromkeys(components, 0)
-    seen: set[str] = set()
+def _expand(part_phrasings: tuple[str, ...], part_replies: tuple[str, ...], situation: Situation, count: int,
+            persona: str, rng: random.Random, seen: set[tuple[str, str]]) -> list[dict]:
+    """``count`` distinct exchanges of one situation from the given phrasings and replies, cycling
+    through the phrasings so each is used about equally."""
+    pairs = [(p, replies_for(situation, p, part_replies)) for p in part_phrasings]
+    pairs = [(p, fitting) for p, fitting in pairs if fitting]
     samples: list[dict] = []
-    while len(samples) < target:
-        # the component furthest behind its share goes next, so the mix is exact at any size
-        component = max(components, key=lambda c: COMPONENT_WEIGHTS[c] / total_weight * (len(samples) + 1) - made[c])
-        index = rng.randrange(len(reply_data.FRAMES[component]))
-        frame = reply_data.FRAMES[component][index]
-        category = _weighted(rng, categories, category_weights)
-        message, reaction = _make_input(category, inputs)
-        flags = {
-            "question": rng.random() < QUESTION_RATE,
-            "interjection": rng.random() < INTERJECTION_RATE,
-            "forgets": component != "obligatory_forgetting" and rng.random() < EXTRA_FORGETTING_RATE,
-        }
-        for _ in range(_MAX_TRIES):
-            output = _tidy(_compose_reply(frame, reaction, persona, flags, composer, inputs.picked))
-            sample = {
-                "input": message,
-                "output": output,
-                "category": category,
-                "component": component,
-                "family": f"{component}/{index:02d}",
-            }
-            if (
-                output not in seen
-                and len(output) <= MAX_REPLY_CHARS
-                and len(_PIECE.findall(output)) <= MAX_REPLY_PIECES
-                and not validate_sample(sample)
-            ):
-                seen.add(output)
-                samples.append(sample)
-                made[component] += 1
-                break
-    rng.shuffle(samples)
+    if not pairs:
+        return samples
+    order = list(range(len(pairs)))
+    misses = 0
+    while len(samples) < count and misses < _MAX_TRIES * count:
+        if len(samples) % len(order) == 0:
+            rng.shuffle(order)
+        phrasing, fitting = pairs[order[len(samples) % len(order)]]
+        echoing = [reply for reply in fitting if slots_in(reply)]
+        if echoing and rng.random() < ECHO_PREFERENCE:
+            fitting = echoing
+        sample = make_sample(situation, phrasing, rng.choice(fitting), persona, rng.random() < FORGET_RATE, rng)
+        if sample is None or (sample["input"], sample["output"]) in seen:
+            misses += 1
+            continue
+        seen.add((sample["input"], sample["output"]))
+        samples.append(sample)
     return samples
 
 
-# --- the split and files ----------------------------------------------------------------------------
-
-
-def _family_rank(family: str) -> int:
-    return int.from_bytes(hashlib.sha256(family.encode()).digest()[:8], "big")
-
-
-def is_test_family(family: str, test_fraction: float = 0.1) -> bool:
-    """A stable, seed-free coin for one family: hash the family name into [0, 1)."""
-    return _family_rank(family) / 2**64 < test_fraction
-
-
-def held_out_families(samples: list[dict], test_fraction: float = 0.1) -> set[str]:
-    """Families held out for test: within each component, whole families in a fixed hash order until
-    their samples come closest to ``test_fraction`` of that component (at least one family each where
-    the component has two or more)."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for sample in samples:
-        counts[sample.get("component", "")][sample["family"]] += 1
-    held: set[str] = set()
-    for families in counts.values():
-        total = sum(families.values())
-        goal = test_fraction * total
-        taken = 0
-        for family in sorted(families, key=_family_rank):
-            size = families[family]
-            if len(families) < 2:
-                break
-            if taken == 0 or abs(taken + size - goal) < abs(taken - goal):
-                if taken and taken + size > total - min(families.values()):
-                    break
-                held.add(family)
-                taken += size
-            if taken >= goal:
-                break
-    return held
-
-
-def split_by_family(samples: list[dict], test_fraction: float = 0.1) -> Split:
-    """Train and test by family (see ``held_out_families``); a test sample whose output also occurs in
-    train is dropped, so no test reply is ever trained on."""
-    held = held_out_families(samples, test_fraction)
-    train = [s for s in samples if s["family"] not in held]
-    seen = {s["output"] for s in train}
-    test = [s for s in samples if s["family"] in held and s["output"] not in seen]
+def build_dataset(
+    target: int, seed: int = 0, persona: str = "default", situations: list[Situation] | None = None
+) -> Split:
+    """About ``target`` samples (``TEST_FRACTION`` of them test), deterministic for ``seed`` and
+    ``persona``; train samples spread evenly over the trained situations, test samples over the test
+    parts (held-out situations get three times a situation's share, so they are measured well)."""
+    if persona not in PERSONAS:
+        raise ValueError(f"unknown persona {persona!r}; choose one of {', '.join(PERSONAS)}")
+    if target < 1:
+        raise ValueError("the dataset needs at least one sample")
+    parts = plan_split(load_corpus() if situations is None else situations)
+    rng = random.Random(f"glub/{seed}/{persona}")
+    trained = [p for p in parts if not p.held_out]
+    train_goal = target - round(TEST_FRACTION * target)
+    weights = [3 if p.held_out else 1 for p in parts]
+    test_unit = round(TEST_FRACTION * target) / sum(weights)
+    seen: set[tuple[str, str]] = set()
+    train: list[dict] = []
+    for index, part in enumerate(trained):
+        share = train_goal * (index + 1) // len(trained) - train_goal * index // len(trained)
+        train += _expand(part.train_phrasings, part.train_replies, part.situation, share, persona, rng, seen)
+    test: list[dict] = []
+    made = 0.0
+    for part, weight in zip(parts, weights, strict=True):
+        made += weight * test_unit
+        share = round(made) - len(test)
+        for sample in _expand(part.test_phrasings, part.test_replies, part.situation, max(share, 0), persona,
+                              rng, seen):
+            sample["held_out"] = "situation" if part.held_out else "phrasing"
+            test.append(sample)
+    trained_outputs = {s["output"] for s in train}
+    test = [s for s in test if s["output"] not in trained_outputs]
     if not train or not test:
-        raise ValueError("the split left train or test empty; use more samples or families")
+        raise ValueError("the split left train or test empty; ask for more samples")
+    rng.shuffle(train)
+    rng.shuffle(test)
     return Split(train, test)
+
+
+# --- files ----------------------------------------------------------------------------------------
 
 
 def write_jsonl(path: Path, samples: list[dict]) -> None:
@@ -344,13 +289,11 @@ def read_jsonl(path: Path) -> list[dict]:
     return samples
 
 
-def write_dataset(
-    out_dir: Path, target: int, seed: int = 0, persona: str = "default", test_fraction: float = 0.1
-) -> Split:
-    """``train.jsonl`` and ``test.jsonl`` in ``out_dir``, split by template family."""
+def write_dataset(out_dir: Path, target: int, seed: int = 0, persona: str = "default") -> Split:
+    """``train.jsonl`` and ``test.jsonl`` in ``out_dir`` (see ``build_dataset``)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    split = split_by_family(generate_samples(target, seed, persona), test_fraction)
+    split = build_dataset(target, seed, persona)
     write_jsonl(out_dir / "train.jsonl", split.train)
     write_jsonl(out_dir / "test.jsonl", split.test)
     return split

@@ -50,6 +50,8 @@ PRESETS: dict[str, ModelConfig] = {
     "glub36m": ModelConfig(hidden=640, n_layer=8, n_head=10, intermediate=1280),
     # About 4.5M: what trains well on two CPU cores in about 90 minutes.
     "pet": ModelConfig(hidden=256, n_layer=4, n_head=4, intermediate=704),
+    # About 12.6M: the larger model that trains in about 90 minutes here (a few epochs).
+    "pet-large": ModelConfig(hidden=384, n_layer=6, n_head=6, intermediate=1024),
     # Seconds on a CPU, for tests and the walking skeleton.
     "tiny": ModelConfig(hidden=64, n_layer=2, n_head=4, intermediate=176),
     # The same sizes in vanilla blocks; the MLP is widened so the parameter counts match

@@ -20,7 +20,8 @@ MAX_INPUT_CHARS = MAX_MESSAGE_CHARS  # the chat box takes at most this many char
 WORLD_WORDS: frozenset[str] = frozenset(
     {
         "water", "bowl", "bubble", "bubbles", "flake", "flakes", "gravel", "castle", "glass", "light",
-        "pebble", "pebbles", "plant", "ripple", "ripples", "fin", "fins",
+        "pebble", "pebbles", "plant", "plants", "ripple", "ripples", "fin", "fins", "fish", "goldfish", "tail",
+        "gills", "scales", "swim", "swimming",
     }
 )
 
@@ -222,10 +223,16 @@ def validate_sample(sample: dict) -> list[str]:
         problems.append(f"input has {len(text)} characters (at most {MAX_INPUT_CHARS})")
     if output != output.lower():
         problems.append("output is not lowercase")
+    # "say one word", "yes or no", "say nothing": the corpus marks these situations, whose replies may be
+    # a word or two and need not name the bowl
+    short = sample.get("form") == "short"
+    low = 0 if short else MIN_WORDS
+    if short and not output.strip():
+        problems.append("output is empty")
     count = word_count(output)
-    if not MIN_WORDS <= count <= MAX_WORDS:
-        problems.append(f"output has {count} words ({MIN_WORDS} to {MAX_WORDS})")
-    if not mentions_world(output):
+    if not low <= count <= MAX_WORDS:
+        problems.append(f"output has {count} words ({low} to {MAX_WORDS})")
+    if not short and not mentions_world(output):
         problems.append("output names nothing from the fish's world")
     if claims_memory(output):
         problems.append("output claims to remember an earlier conversation")

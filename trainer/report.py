@@ -12,22 +12,13 @@ from pathlib import Path
 
 from trainer import persona
 
-# The reference recipe (percent of samples), each to be met within TOLERANCE points.
-COMPONENT_TARGETS: dict[str, float] = {
-    "poetic_foundation": 36.0,
-    "balance": 27.0,
-    "conversational_companion": 9.0,
-    "obligatory_forgetting": 27.0,
-}
-TOLERANCE = 3.0
-# Persona rates over outputs, in percent: (low, high).
-RATE_TARGETS: dict[str, tuple[float, float]] = {
-    "forgetting_pct": (20.0, 100.0),
-    "question_pct": (55.0, 65.0),
-    "interjection_pct": (25.0, 35.0),
-}
-MIN_UNIQUE_OUTPUT_PCT = 90.0
-MIN_UNIQUE_INPUTS = 10_000
+# The written corpus behind a dataset (samples that carry "situation", "phrasing" and "reply"):
+# the least the whole dataset must draw on (issue 12).
+MIN_SITUATIONS = 400
+MIN_PHRASINGS = 4_800
+MIN_REPLIES = 8_000
+# Persona rates over outputs, in percent: (low, high); None where the rate is only reported.
+FORGETTING_TARGET = (15.0, 35.0)
 
 
 def _pct(part: int, whole: int) -> float:
@@ -80,6 +71,7 @@ def dataset_report(samples: list[dict]) -> dict:
     components = Counter(s.get("component", "?") for s in samples)
     categories = Counter(s.get("category", "?") for s in samples)
     families = {s["family"] for s in samples if "family" in s}
+    written = [s for s in samples if isinstance(s, dict) and {"situation", "phrasing", "reply"} <= s.keys()]
     return {
         "samples": n,
         "unique_inputs": len(set(inputs)),
@@ -104,6 +96,11 @@ def dataset_report(samples: list[dict]) -> dict:
         },
         "input_chars_max": max((len(i) for i in inputs), default=0),
         "families": len(families),
+        "situations": len({s["situation"] for s in written}),
+        "phrasings": len({(s["situation"], s["phrasing"]) for s in written}),
+        "written_replies": len({s["reply"] for s in written}),
+        "echo_pct": _pct(sum("{" in str(s["reply"]) for s in written), len(written)),
+        "written_samples": len(written),
         "components": {name: {"count": c, "pct": _pct(c, n)} for name, c in sorted(components.items())},
         "categories": {name: {"count": c, "pct": _pct(c, n)} for name, c in categories.most_common()},
     }
@@ -132,39 +129,46 @@ def format_report(report: dict) -> str:
         "| measure | value | target | met |",
         "|---|---:|---|---|",
         f"| samples | {n:,} | | |",
-        f"| unique inputs | {report['unique_inputs']:,} | >= {MIN_UNIQUE_INPUTS:,} (whole dataset) | "
-        f"{_check(report['unique_inputs'] >= MIN_UNIQUE_INPUTS)} |",
-        f"| unique outputs | {report['unique_outputs']:,} ({report['unique_output_pct']}%) | >= "
-        f"{MIN_UNIQUE_OUTPUT_PCT:g}% | {_check(report['unique_output_pct'] >= MIN_UNIQUE_OUTPUT_PCT)} |",
+    ]
+    if report["written_samples"]:
+        lines += [
+            f"| situations | {report['situations']:,} | >= {MIN_SITUATIONS:,} (whole dataset) | "
+            f"{_check(report['situations'] >= MIN_SITUATIONS)} |",
+            f"| written phrasings | {report['phrasings']:,} | >= {MIN_PHRASINGS:,} (whole dataset) | "
+            f"{_check(report['phrasings'] >= MIN_PHRASINGS)} |",
+            f"| written replies | {report['written_replies']:,} | >= {MIN_REPLIES:,} (whole dataset) | "
+            f"{_check(report['written_replies'] >= MIN_REPLIES)} |",
+            f"| replies that pick up a slot of the message | {report['echo_pct']}% | reported | |",
+        ]
+    low, high = FORGETTING_TARGET
+    lines += [
+        f"| unique inputs | {report['unique_inputs']:,} | reported | |",
+        f"| unique outputs | {report['unique_outputs']:,} ({report['unique_output_pct']}%) | reported | |",
         f"| distinct-1 / distinct-2 / distinct-3 of outputs | {report['distinct_1']} / {report['distinct_2']} / "
         f"{report['distinct_3']} | reported | |",
         f"| distinct words in outputs | {report['output_vocabulary']:,} | reported | |",
+        f"| express forgetting | {report['forgetting_pct']}% | {low:g}-{high:g}% | "
+        f"{_check(low <= report['forgetting_pct'] <= high)} |",
+        f"| contain a question | {report['question_pct']}% | reported | |",
+        f"| hold an interjection (glub, blub, oh!) | {report['interjection_pct']}% | reported | |",
     ]
-    for key, label in (("forgetting_pct", "express forgetting"), ("question_pct", "contain a question"),
-                       ("interjection_pct", "hold an interjection (glub, blub, oh!)")):
-        low, high = RATE_TARGETS[key]
-        target = f">= {low:g}%" if high >= 100 else f"{low:g}-{high:g}%"
-        lines.append(f"| {label} | {report[key]}% | {target} | {_check(low <= report[key] <= high)} |")
     words = report["output_words"]
     lines += [
-        f"| name the fish's world | {report['world_pct']}% | 100% | {_check(report['world_pct'] == 100.0)} |",
+        f"| name the fish's world | {report['world_pct']}% | all but short-form replies | |",
         f"| claim to remember | {report['claims_memory']} | 0 | {_check(report['claims_memory'] == 0)} |",
         f"| forbidden concepts | {report['forbidden']} | 0 | {_check(report['forbidden'] == 0)} |",
         f"| invalid samples (validate_sample) | {report['invalid']} | 0 | {_check(report['invalid'] == 0)} |",
-        f"| output words min / mean / max | {words['min']} / {words['mean']} / {words['max']} | 4-30 | "
-        f"{_check(words['min'] >= persona.MIN_WORDS and words['max'] <= persona.MAX_WORDS)} |",
+        f"| output words min / mean / max | {words['min']} / {words['mean']} / {words['max']} | "
+        f"<= {persona.MAX_WORDS} | {_check(words['max'] <= persona.MAX_WORDS)} |",
         f"| longest input (characters) | {report['input_chars_max']} | <= {persona.MAX_INPUT_CHARS} | "
         f"{_check(report['input_chars_max'] <= persona.MAX_INPUT_CHARS)} |",
-        f"| template families | {report['families']} | | |",
+        f"| families | {report['families']} | | |",
         "",
-        "| component | samples | % | target % | met |",
-        "|---|---:|---:|---:|---|",
+        "| component | samples | % |",
+        "|---|---:|---:|",
     ]
     for name, row in report["components"].items():
-        target = COMPONENT_TARGETS.get(name)
-        met = _check(abs(row["pct"] - target) <= TOLERANCE) if target is not None else ""
-        shown = "" if target is None else f"{target:g}"
-        lines.append(f"| {name} | {row['count']:,} | {row['pct']} | {shown} | {met} |")
+        lines.append(f"| {name} | {row['count']:,} | {row['pct']} |")
     lines += ["", "| category | samples | % |", "|---|---:|---:|"]
     lines += [f"| {name} | {row['count']:,} | {row['pct']} |" for name, row in report["categories"].items()]
     if report["problems"]:
