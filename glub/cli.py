@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from engine_py.sampler import SamplerSettings
@@ -12,7 +13,7 @@ from engine_py.sampler import SamplerSettings
 def load_fish(args: argparse.Namespace):
     from glub.fish import Fish
 
-    return Fish(args.model, SamplerSettings(temperature=args.temperature), seed=args.seed)
+    return Fish(args.model, replace(SamplerSettings(), temperature=args.temperature), seed=args.seed)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -62,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, run, text in (("chat", cmd_chat, "talk to the fish"), ("pet", cmd_pet, "the desk pet in this terminal")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--model", type=Path, help="a model folder (manifest.json + ONNX + tokenizer)")
-        command.add_argument("--temperature", type=float, default=0.8)
+        command.add_argument("--temperature", type=float, default=SamplerSettings().temperature)
         command.add_argument("--seed", type=int)
         command.set_defaults(run=run)
         if name == "chat":

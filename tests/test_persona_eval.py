@@ -13,6 +13,13 @@ def test_loop_and_unfinished_detectors():
     assert has_loop("glub glub glub glub")
     assert has_loop("the water is the water is the water is nice")
     assert not has_loop("glub glub, hello there")
+    assert not has_loop("my favourite song is the bubbles. pop, pop, pop.")  # a written device, said three times
+
+
+def test_no_written_reply_of_the_corpus_is_a_loop():
+    from trainer.corpus import load_corpus
+
+    assert [r for s in load_corpus() for r in s.replies if has_loop(r)] == []
     assert is_unfinished("i was going to say that the")
     assert not is_unfinished("i was going to say something!")
     assert not is_unfinished("hello 🐟")

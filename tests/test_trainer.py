@@ -252,3 +252,12 @@ def test_compare_trains_both_block_kinds_at_equal_parameters_and_budget(tmp_path
         compare(dataset_dir, tokenizer_path, tmp_path / "compare", settings)
     with pytest.raises(ValueError, match="no vanilla twin"):
         compare(dataset_dir, tokenizer_path, tmp_path / "other", TrainSettings(preset="glub36m"))
+
+
+def test_keep_last_keeps_the_final_epoch_whatever_its_test_loss(tmp_path, dataset_dir, tokenizer_path):
+    """On the written corpus the later epochs listen better while test perplexity rises (docs/TRAINING.md)."""
+    from trainer.__main__ import main
+
+    out = tmp_path / "last"
+    assert main(train_args(dataset_dir, tokenizer_path, out, "--keep", "last")) == 0
+    assert json.loads((out / "config.json").read_text())["epoch"] == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from engine_py.chat import MAX_MESSAGE_CHARS, clean_message
@@ -46,7 +47,7 @@ def cmd_train(args: argparse.Namespace) -> None:
         settings = TrainSettings(
             preset=args.preset, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
             device=args.device, loss_on=args.loss_on, save_every=args.save_every, max_samples=args.max_samples,
-            max_steps=args.max_steps,
+            max_steps=args.max_steps, keep=args.keep,
         )
         result = train(args.data, args.tokenizer, args.out, settings)
     print(f"best test perplexity {result['best_test_perplexity']:.2f}; checkpoint in {args.out}")
@@ -92,14 +93,15 @@ def cmd_eval(args: argparse.Namespace) -> None:
         from trainer.chat import TorchStepModel
 
         step_model, tokenizer = TorchStepModel(model), Tokenizer.from_file(tokenizer_path)
-    loss = loss_of(test)
-    print(f"{source}: test loss {loss:.4f}, perplexity {math.exp(loss):.3f} (reply tokens of {test_file})")
+    if not args.skip_perplexity:
+        loss = loss_of(test)
+        print(f"{source}: test loss {loss:.4f}, perplexity {math.exp(loss):.3f} (reply tokens of {test_file})")
     if args.listening:
         from engine_py.generate import generate_reply
         from trainer.corpus import load_corpus
         from trainer.listening import SituationIndex, listening_ratio, pick, situation_accuracy
 
-        settings = SamplerSettings()
+        settings = sampler_settings(args)
         index = SituationIndex(load_corpus())
         for kind in ("phrasing", "situation"):
             held = [s for s in test if s.get("held_out") == kind]
@@ -118,7 +120,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
     if args.persona:
         from trainer.persona_eval import evaluate_persona, format_persona
 
-        result = evaluate_persona(step_model, tokenizer)
+        result = evaluate_persona(step_model, tokenizer, settings=sampler_settings(args))
         print(format_persona(result))
         if result["failures"]:
             raise ValueError(f"persona bars not met: {'; '.join(result['failures'])}")
@@ -145,7 +147,7 @@ def cmd_overlap(args: argparse.Namespace) -> None:
             pairs = near_pairs(ours, theirs, args.threshold) if theirs else []
             for text, other, ratio in pairs:
                 print(f"{path}: {kind} {text!r} is near {other!r} ({ratio})")
-            print(f"{path}: {len(theirs)} {kind}s against {len(set(ours)):,} of ours: {len(pairs)} near")
+            print(f"{path}: {len(theirs)} {kind} texts against {len(set(ours)):,} of ours: {len(pairs)} near")
             found += len(pairs)
     if found:
         raise ValueError(f"{found} near duplicates")
@@ -162,8 +164,7 @@ def cmd_replies(args: argparse.Namespace) -> None:
 
     model = OnnxStepModel(args.onnx)
     tokenizer = Tokenizer.from_file(args.onnx.parent / TOKENIZER)
-    settings = SamplerSettings(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
-                               repetition_penalty=args.repetition_penalty)
+    settings = sampler_settings(args)
     made = replies(lambda message, seed: generate_reply(model, tokenizer, message, settings, seed),
                    read_prompts(args.prompts), args.seeds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -225,7 +226,7 @@ def cmd_chat(args: argparse.Namespace) -> None:
     from trainer.chat import load_chat
 
     model, tokenizer = load_chat(args.checkpoint)
-    settings = SamplerSettings(temperature=args.temperature)
+    settings = replace(SamplerSettings(), temperature=args.temperature)
 
     def answer(text: str) -> str:
         message = clean_message(text)
@@ -244,6 +245,20 @@ def cmd_chat(args: argparse.Namespace) -> None:
             print()
             return
         print(f"fish> {answer(line)}")
+
+
+def add_sampler_arguments(parser: argparse.ArgumentParser) -> None:
+    """The sampler settings the page, the CLI and the API share; their defaults are engine_py's."""
+    defaults = SamplerSettings()
+    parser.add_argument("--temperature", type=float, default=defaults.temperature)
+    parser.add_argument("--top-k", type=int, default=defaults.top_k)
+    parser.add_argument("--top-p", type=float, default=defaults.top_p)
+    parser.add_argument("--repetition-penalty", type=float, default=defaults.repetition_penalty)
+
+
+def sampler_settings(args: argparse.Namespace) -> SamplerSettings:
+    return SamplerSettings(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
+                           repetition_penalty=args.repetition_penalty)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -289,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--max-steps", type=int, help="stop after this many optimizer steps (a compute budget)")
     train.add_argument("--loss-on", choices=["reply", "all"], default="reply")
     train.add_argument("--save-every", type=int, default=200, help="steps between resumable states")
+    train.add_argument("--keep", choices=["best", "last"], default="best",
+                       help="the checkpoint kept: lowest test loss, or the final epoch")
     train.set_defaults(run=cmd_train)
 
     evaluate = commands.add_parser("eval", help="test perplexity of a checkpoint or an ONNX model")
@@ -302,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also the listening ratio and situation accuracy on the held-out test samples")
     evaluate.add_argument("--listening-samples", type=int, default=600,
                           help="at most this many samples (and prompts) for each listening measure")
+    evaluate.add_argument("--skip-perplexity", action="store_true", help="only the other measures (a sampler sweep)")
+    add_sampler_arguments(evaluate)
     evaluate.set_defaults(run=cmd_eval)
 
     overlap = commands.add_parser("overlap", help="near duplicates between the corpus (and data) and prompt files")
@@ -315,11 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     made.add_argument("--prompts", type=Path, required=True, help="JSONL with a prompt field, or text a line each")
     made.add_argument("--seeds", type=int, default=3)
     made.add_argument("--out", type=Path, required=True)
-    defaults = SamplerSettings()
-    made.add_argument("--temperature", type=float, default=defaults.temperature)
-    made.add_argument("--top-k", type=int, default=defaults.top_k)
-    made.add_argument("--top-p", type=float, default=defaults.top_p)
-    made.add_argument("--repetition-penalty", type=float, default=defaults.repetition_penalty)
+    add_sampler_arguments(made)
     made.set_defaults(run=cmd_replies)
 
     pairs = commands.add_parser("judge-pairs", help="anonymous A/B pairs in shuffled order, and their key apart")
@@ -357,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="talk to a checkpoint")
     chat.add_argument("--checkpoint", type=Path, required=True)
     chat.add_argument("--prompt")
-    chat.add_argument("--temperature", type=float, default=0.8)
+    chat.add_argument("--temperature", type=float, default=SamplerSettings().temperature)
     chat.add_argument("--seed", type=int)
     chat.set_defaults(run=cmd_chat)
     return parser

@@ -59,7 +59,9 @@ PROMPTS: dict[str, list[str]] = {
     ],
 }
 
-_LOOP = re.compile(r"\b(\w+(?:\W+\w+){0,2})(?:\W+\1\b){2,}", re.IGNORECASE)  # a 1-3 word run said 3+ times
+# A loop: one word said 4+ times in a row, or a 2-3 word run said 3+ times. "pop, pop, pop." is a
+# device the corpus writers use (76 written replies), not a degenerate model.
+_LOOP = re.compile(r"\b(\w+)(?:\W+\1\b){3,}|\b(\w+(?:\W+\w+){1,2})(?:\W+\2\b){2,}", re.IGNORECASE)
 _FINISHED = re.compile(r"[.!?…)\"'~]\s*$|[\U0001F300-\U0001FAFF]\s*$")
 
 

@@ -46,6 +46,7 @@ class TrainSettings:
     log_every: int = 10
     max_samples: int | None = None
     max_steps: int | None = None  # stop early (a fixed compute budget, e.g. for comparisons)
+    keep: str = "best"  # the checkpoint kept: "best" (lowest test loss) or "last" (the final epoch)
 
     @classmethod
     def from_dict(cls, data: dict) -> TrainSettings:
@@ -272,7 +273,7 @@ def train(
                     progress.close()
                 log(f"epoch {epoch + 1}/{settings.epochs}  train loss {record['train_loss']:.3f}  "
                     f"test loss {test_loss:.3f}  ppl {record['test_perplexity']:.2f}")
-                if test_loss < best:
+                if test_loss < best or settings.keep == "last":
                     save_checkpoint(out_dir, model, {**info, "step": step, "epoch": epoch + 1,
                                                      "test_loss": test_loss, "test_perplexity": math.exp(test_loss)})
             best = min(best, test_loss)
