@@ -399,3 +399,18 @@ def test_report_counts_the_written_corpus_behind_the_samples(samples_report):
     assert 3 < samples_report["echo_pct"] < 60
     text = format_report(samples_report)
     assert f"| situations | {len(corpus):,} | >= 400 (whole dataset) |" in text
+
+
+def test_the_same_seed_gives_the_same_file_in_any_process(tmp_path: Path):
+    """Python salts string hashes per process: no draw may follow the order of a set of strings."""
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for salt in ("1", "2"):
+        out = tmp_path / salt
+        subprocess.run([sys.executable, "-m", "trainer", "data", "--out", str(out), "--target", "3000"],
+                       check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": salt})
+        digests.add((out / "train.jsonl").read_bytes() + (out / "test.jsonl").read_bytes())
+    assert len(digests) == 1

@@ -163,7 +163,8 @@ def make_sample(
     situation: Situation, phrasing: str, reply: str, persona: str, forgets: bool, rng: random.Random
 ) -> dict | None:
     """One exchange, or None when the composed reply breaks a rule (the caller draws again)."""
-    values = {name: rng.choice(situation.slots[name]) for name in slots_in(phrasing) | slots_in(reply)}
+    # sorted: a set of strings iterates in a per-process hash order, and the draws must not depend on it
+    values = {name: rng.choice(situation.slots[name]) for name in sorted(slots_in(phrasing) | slots_in(reply))}
     output = fill(reply, {name: value.lower() for name, value in values.items()})
     if persona != "default" and rng.random() < flourishes.PERSONA_LINE_RATE:
         output = _persona_line(output, persona, rng)
