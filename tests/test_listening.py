@@ -65,15 +65,13 @@ def test_listening_ratio_and_accuracy_on_the_tiny_model(tiny_checkpoint, dataset
     held = [s for s in test if s["held_out"] == "phrasing"][:60]
 
     from trainer.checkpoint import load_checkpoint
-    from trainer.tokenizer import encode_text
-    from trainer.train import encode_sample, evaluate, load_tokenizer
+    from trainer.train import encode_samples, evaluate, load_tokenizer
 
     model, _ = load_checkpoint(tiny_checkpoint)
     hf = load_tokenizer(tiny_checkpoint / "tokenizer.json")
 
     def loss(samples: list[dict]) -> float:
-        return evaluate(model, [encode_sample(encode_text(hf, s["input"]), encode_text(hf, s["output"]))
-                                for s in samples], "cpu")
+        return evaluate(model, encode_samples(samples, hf, "reply"), "cpu")
 
     ratio = listening_ratio(loss, held)
     assert ratio["ratio"] == pytest.approx(ratio["swapped_perplexity"] / ratio["own_perplexity"], rel=1e-2)

@@ -76,7 +76,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
 
         source = args.onnx
     else:
-        from trainer.train import encode_sample, encode_text
+        from trainer.train import encode_samples
 
         model, info = load_checkpoint(args.checkpoint)
         tokenizer_path = args.tokenizer or args.checkpoint / TOKENIZER
@@ -85,9 +85,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
         hf_tokenizer = load_tokenizer(tokenizer_path)
 
         def loss_of(samples: list[dict]) -> float:
-            encoded = [encode_sample(encode_text(hf_tokenizer, s["input"]), encode_text(hf_tokenizer, s["output"]),
-                                     "reply") for s in samples]
-            return evaluate(model, encoded, "cpu")
+            return evaluate(model, encode_samples(samples, hf_tokenizer, "reply"), "cpu")
 
         source = args.checkpoint
         from trainer.chat import TorchStepModel
@@ -154,12 +152,11 @@ def cmd_overlap(args: argparse.Namespace) -> None:
 
 
 def cmd_replies(args: argparse.Namespace) -> None:
-    import json
-
     from engine_py.generate import generate_reply
     from engine_py.tokenizer import Tokenizer
     from export.runtime import OnnxStepModel
     from trainer.checkpoint import TOKENIZER
+    from trainer.data import write_jsonl
     from trainer.judging import read_prompts, replies
 
     model = OnnxStepModel(args.onnx)
@@ -168,19 +165,19 @@ def cmd_replies(args: argparse.Namespace) -> None:
     made = replies(lambda message, seed: generate_reply(model, tokenizer, message, settings, seed),
                    read_prompts(args.prompts), args.seeds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in made), encoding="utf-8")
+    write_jsonl(args.out, made)
     print(f"wrote {len(made)} replies to {args.out}")
 
 
 def cmd_judge_pairs(args: argparse.Namespace) -> None:
     import json
 
+    from trainer.data import write_jsonl
     from trainer.judging import make_pairs, read_replies
 
     pairs, key = make_pairs(read_replies(args.a), read_replies(args.b), args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "pairs.jsonl").write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs),
-                                          encoding="utf-8")
+    write_jsonl(args.out / "pairs.jsonl", pairs)
     (args.out / "key.json").write_text(json.dumps({"a": str(args.a), "b": str(args.b), "slots": key}, indent=1))
     print(f"wrote {len(pairs)} pairs to {args.out / 'pairs.jsonl'}; the key (keep it from the judge) in key.json")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 
 from trainer.corpus import Situation
@@ -20,20 +20,20 @@ from trainer.persona import words
 LossFn = Callable[[list[dict]], float]  # mean reply-token cross-entropy of samples
 
 
+def _situation(sample: dict) -> str:
+    return sample.get("situation", sample.get("family", ""))
+
+
 def swap_messages(samples: list[dict], seed: int = 0) -> list[dict]:
     """Each sample with the message of another sample from a different situation (a seeded draw)."""
     rng = random.Random(f"swap/{seed}")
-    by_situation: dict[str, list[int]] = defaultdict(list)
-    for index, sample in enumerate(samples):
-        by_situation[sample.get("situation", sample.get("family", ""))].append(index)
-    if len(by_situation) < 2:
+    if len({_situation(s) for s in samples}) < 2:
         raise ValueError("swapping messages needs samples from at least two situations")
     swapped = []
     for sample in samples:
-        own = sample.get("situation", sample.get("family", ""))
         while True:
             other = samples[rng.randrange(len(samples))]
-            if other.get("situation", other.get("family", "")) != own:
+            if _situation(other) != _situation(sample):
                 break
         swapped.append({**sample, "input": other["input"]})
     return swapped

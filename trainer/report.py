@@ -17,7 +17,7 @@ from trainer import persona
 MIN_SITUATIONS = 400
 MIN_PHRASINGS = 4_800
 MIN_REPLIES = 8_000
-# Persona rates over outputs, in percent: (low, high); None where the rate is only reported.
+# The share of outputs that express forgetting, in percent (low, high); the other rates are reported.
 FORGETTING_TARGET = (15.0, 35.0)
 
 

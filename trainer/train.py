@@ -105,11 +105,13 @@ def load_tokenizer(path: Path) -> HFTokenizer:
         raise ValueError(f"malformed tokenizer {path}: {error}") from None
 
 
+def encode_samples(samples: list[dict], tokenizer: HFTokenizer, loss_on: str) -> list[Encoded]:
+    return [encode_sample(encode_text(tokenizer, s["input"]), encode_text(tokenizer, s["output"]), loss_on)
+            for s in samples]
+
+
 def encode_file(path: Path, tokenizer: HFTokenizer, loss_on: str, limit: int | None = None) -> list[Encoded]:
-    return [
-        encode_sample(encode_text(tokenizer, s["input"]), encode_text(tokenizer, s["output"]), loss_on)
-        for s in read_jsonl(path)[:limit]
-    ]
+    return encode_samples(read_jsonl(path)[:limit], tokenizer, loss_on)
 
 
 @torch.no_grad()
